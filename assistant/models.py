@@ -1,0 +1,169 @@
+"""Pydantic models for every boundary object: clauses, citations, answers and eval data."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+ClauseKind = Literal["principle", "definition", "value", "sanction", "prose", "pledge"]
+CaseKind = Literal["dilemma", "lookup", "definition", "out_of_scope"]
+Persona = Literal["mentor", "trainer", "staff"]
+Confidence = Literal["high", "medium", "low"]
+
+MAX_QUESTION_CHARS = 2000
+
+
+class Clause(BaseModel):
+    """One citable unit of the Code, quoted verbatim from the source text."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(description="Stable citation key, e.g. '1.C.4', 'S.2', 'D.sponsor'.")
+    kind: ClauseKind = Field(description="What sort of text this is.")
+    part: str = Field(description="Part key: '1', '2', '3', 'S' (sanctions), 'D' (definitions), 'P' (prose).")
+    part_title: str = Field(description="Title of the part.")
+    part_title_inferred: bool = Field(
+        description="True when the part title is not in the source text but was supplied by this project."
+    )
+    section: str = Field(description="Section key within the part, e.g. 'C' for 1.C, or 'preamble'.")
+    section_title: str = Field(description="Title of the section.")
+    section_title_inferred: bool = Field(
+        description="True when the section title is not in the source text but was supplied by this project."
+    )
+    item: str = Field(description="Item key within the section: '4' for 1.C.4, 'sponsor' for D.sponsor.")
+    title: str = Field(description="Short title shown with the clause.")
+    title_inferred: bool = Field(
+        description="True when the title is not the Code's own words (a heading lost from the source)."
+    )
+    text: str = Field(description="The clause text, verbatim from the source, slips included.")
+    start: int = Field(ge=0, description="Character offset of the text in the source file.")
+    end: int = Field(ge=0, description="Character offset just past the text in the source file.")
+
+    @property
+    def section_id(self) -> str:
+        return f"{self.part}.{self.section}"
+
+    def display_title(self) -> str:
+        """Title for people: inferred titles are marked so they are never taken as the Code's words."""
+        return f"{self.title} [title inferred]" if self.title_inferred else self.title
+
+    def display_section(self) -> str:
+        mark = " [title inferred]" if self.section_title_inferred else ""
+        return f"{self.section_id} {self.section_title}{mark}"
+
+    def citation_text(self) -> str:
+        """Text for 'copy citation': IMC Code of Ethics, 1.C.4 (Conflict of Interest): "..."."""
+        title = self.section_title if self.kind == "principle" else self.title
+        mark = ", title inferred" if (
+            self.section_title_inferred if self.kind == "principle" else self.title_inferred
+        ) else ""
+        return f'IMC Code of Ethics, {self.id} ({title}{mark}): "{self.text}"'
+
+
+class Citation(BaseModel):
+    """A clause cited in an answer. `text` must be that clause's verbatim text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    clause_id: str = Field(description="Id of the cited clause, e.g. '1.C.4'.")
+    title: str = Field(description="Clause title; inferred titles end with '[title inferred]'.")
+    section: str = Field(description="Section id and title, e.g. '1.C Conflict of Interest'.")
+    text: str = Field(description="Verbatim clause text.")
+    score: float = Field(description="Retrieval score in [0, 1]; higher is more relevant.")
+
+
+class Answer(BaseModel):
+    """A composed answer. Validated against the corpus when built through `Answer.checked`."""
+
+    question: str = Field(description="The question as asked.")
+    answer: str = Field(description="Short answer naming the topics, or the abstention message.")
+    abstained: bool = Field(description="True when the Code does not address the question.")
+    confidence: Confidence = Field(description="How sure retrieval is: high, medium or low.")
+    citations: list[Citation] = Field(
+        default_factory=list, description="Cited clauses, best first. Empty when abstained."
+    )
+    nearest: list[Citation] = Field(
+        default_factory=list,
+        description="When abstained: the nearest clauses, for reference only, not an answer.",
+    )
+    context_question: str | None = Field(
+        default=None, description="Earlier question used to interpret a follow-up, if any."
+    )
+    note: str = Field(
+        default="Guidance quoting the IMC Code of Ethics, not a ruling by IMC.",
+        description="One-line disclaimer.",
+    )
+
+    @field_validator("citations", "nearest")
+    @classmethod
+    def _verbatim(cls, value: list[Citation], info: ValidationInfo) -> list[Citation]:
+        corpus = (info.context or {}).get("corpus") if info.context else None
+        if corpus is None:
+            return value
+        for cit in value:
+            clause = corpus.get(cit.clause_id)
+            if clause is None:
+                raise ValueError(f"citation {cit.clause_id!r} is not a clause of the Code")
+            if cit.text != clause.text:
+                raise ValueError(f"citation {cit.clause_id!r} does not quote the clause verbatim")
+        return value
+
+    @model_validator(mode="after")
+    def _abstained_cites_nothing(self) -> Answer:
+        if self.abstained and self.citations:
+            raise ValueError("an abstained answer cites nothing")
+        return self
+
+    @classmethod
+    def checked(cls, data: dict, corpus: dict[str, Clause]) -> Answer:
+        """Build an Answer and verify every citation id exists and quotes its clause verbatim."""
+        return cls.model_validate(data, context={"corpus": corpus})
+
+
+class EvalCase(BaseModel):
+    """One scenario -> clause case of the evaluation set."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(description="Unique case id.")
+    question: str = Field(min_length=1, description="The question as a user would write it.")
+    gold: list[str] = Field(
+        default_factory=list, description="Primary clause ids: what the answer must cite."
+    )
+    acceptable: list[str] = Field(
+        default_factory=list, description="Other clause ids that are also acceptable citations."
+    )
+    kind: CaseKind = Field(description="dilemma, lookup, definition or out_of_scope.")
+    persona: Persona = Field(description="Who asks: mentor, trainer or staff.")
+
+    @model_validator(mode="after")
+    def _gold_matches_kind(self) -> EvalCase:
+        if self.kind == "out_of_scope" and self.gold:
+            raise ValueError("out_of_scope cases have no gold clauses")
+        if self.kind != "out_of_scope" and not self.gold:
+            raise ValueError("in-scope cases need at least one gold clause")
+        return self
+
+
+class EvalReport(BaseModel):
+    """Metrics of one evaluation run."""
+
+    split: str = Field(description="Which split was scored: dev, test or all.")
+    config: str = Field(description="Retrieval configuration that was scored.")
+    n_cases: int = Field(description="Number of cases scored.")
+    n_in_scope: int = Field(description="In-scope cases (with gold clauses).")
+    n_out_of_scope: int = Field(description="Out-of-scope cases.")
+    hit_at_1: float = Field(description="Share of in-scope cases whose top citation is acceptable.")
+    recall_at_3: float = Field(description="Mean recall of primary clauses in the top 3.")
+    recall_at_5: float = Field(description="Mean recall of primary clauses in the top 5.")
+    recall_all_at_5: float = Field(description="Mean recall of all gold clauses in the top 5.")
+    mrr: float = Field(description="Mean reciprocal rank of the first acceptable clause.")
+    ndcg_at_5: float = Field(description="nDCG@5 with primary clauses as relevant.")
+    abstain_precision: float = Field(description="Share of abstentions that were out of scope.")
+    abstain_recall: float = Field(description="Share of out-of-scope cases abstained.")
+    false_abstention: float = Field(description="Share of in-scope cases wrongly abstained.")
+    per_part: dict[str, float] = Field(
+        default_factory=dict, description="hit@1 per part of the Code (first gold clause's part)."
+    )
+    misses: list[str] = Field(default_factory=list, description="Ids of in-scope cases missed at 1.")
