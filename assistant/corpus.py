@@ -102,23 +102,48 @@ def parse(source: str) -> list[Clause]:
     clauses: list[Clause] = []
     lines = [ln for ln in _lines(source) if ln.stripped]
 
-    def add(part, section, section_title, sec_inferred, item, title, title_inferred, kind, ln,
-            text_span=None):
+    def add(
+        part,
+        section,
+        section_title,
+        sec_inferred,
+        item,
+        title,
+        title_inferred,
+        kind,
+        ln,
+        text_span=None,
+    ):
         start, end, text = text_span or ln.span()
         ptitle, pinf = PART_TITLES[part]
         cid = f"{part}.{section}.{item}" if part in "123" else f"{part}.{item}"
         if part == "P":
             cid = f"P.{section}.{item}"
-        clauses.append(Clause(
-            id=cid, kind=kind, part=part, part_title=ptitle, part_title_inferred=pinf,
-            section=section, section_title=section_title, section_title_inferred=sec_inferred,
-            item=str(item), title=title, title_inferred=title_inferred, text=text,
-            start=start, end=end,
-        ))
+        clauses.append(
+            Clause(
+                id=cid,
+                kind=kind,
+                part=part,
+                part_title=ptitle,
+                part_title_inferred=pinf,
+                section=section,
+                section_title=section_title,
+                section_title_inferred=sec_inferred,
+                item=str(item),
+                title=title,
+                title_inferred=title_inferred,
+                text=text,
+                start=start,
+                end=end,
+            )
+        )
 
     i = 0
     # Title lines.
-    while i < len(lines) and lines[i].stripped in ("International Mentoring Center", "IMC Code of Ethics"):
+    while i < len(lines) and lines[i].stripped in (
+        "International Mentoring Center",
+        "IMC Code of Ethics",
+    ):
         i += 1
     # Preamble paragraphs until the first known heading.
     n = 0
@@ -166,9 +191,13 @@ def parse(source: str) -> list[Clause]:
             def_index += 1
             inferred = pending_term is None
             if pending_term is not None and normalise_heading(pending_term.stripped) != term:
-                raise ValueError(f"definition heading {pending_term.stripped!r} != expected {term!r}")
+                raise ValueError(
+                    f"definition heading {pending_term.stripped!r} != expected {term!r}"
+                )
             pending_term = None
-            add("D", "definitions", "Key Definitions", False, slug, term, inferred, "definition", ln)
+            add(
+                "D", "definitions", "Key Definitions", False, slug, term, inferred, "definition", ln
+            )
             continue
         if state in _PROSE_SECTIONS and not _SECTION_RE.match(s) and not _ITEM_RE.match(ln.text):
             key, title, kind = _PROSE_SECTIONS[state]
@@ -208,15 +237,34 @@ def parse(source: str) -> list[Clause]:
             last_item = num
             key = f"{part}.{section_letter}"
             inferred = key in UNTITLED_SECTIONS
-            add(str(part), section_letter, section_title, inferred, num, section_title, inferred,
-                "principle", ln, span)
+            add(
+                str(part),
+                section_letter,
+                section_title,
+                inferred,
+                num,
+                section_title,
+                inferred,
+                "principle",
+                ln,
+                span,
+            )
             continue
         # A plain paragraph after the principles: implementation prose, then the pledge.
         if not sanctions_seen:
             after_principles = True
             prose_count["implementation"] = prose_count.get("implementation", 0) + 1
-            add("P", "implementation", "Implementing the Code", True,
-                prose_count["implementation"], "Implementing the Code", True, "prose", ln)
+            add(
+                "P",
+                "implementation",
+                "Implementing the Code",
+                True,
+                prose_count["implementation"],
+                "Implementing the Code",
+                True,
+                "prose",
+                ln,
+            )
         else:
             prose_count["pledge"] = prose_count.get("pledge", 0) + 1
             add("P", "pledge", "Pledge", True, prose_count["pledge"], "Pledge", True, "pledge", ln)
@@ -229,7 +277,7 @@ def _check(clauses: list[Clause], source: str) -> None:
     if len(ids) != len(set(ids)):
         raise ValueError("duplicate clause ids")
     for c in clauses:
-        if source[c.start:c.end] != c.text:
+        if source[c.start : c.end] != c.text:
             raise ValueError(f"clause {c.id} is not verbatim at its offsets")
     if sum(c.kind == "definition" for c in clauses) != len(DEFINITION_TERMS):
         raise ValueError("definitions missing")

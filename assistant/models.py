@@ -21,17 +21,23 @@ class Clause(BaseModel):
 
     id: str = Field(description="Stable citation key, e.g. '1.C.4', 'S.2', 'D.sponsor'.")
     kind: ClauseKind = Field(description="What sort of text this is.")
-    part: str = Field(description="Part key: '1', '2', '3', 'S' (sanctions), 'D' (definitions), 'P' (prose).")
+    part: str = Field(
+        description="Part key: '1', '2', '3', 'S' (sanctions), 'D' (definitions), 'P' (prose)."
+    )
     part_title: str = Field(description="Title of the part.")
     part_title_inferred: bool = Field(
         description="True when the part title is not in the source text but was supplied by this project."
     )
-    section: str = Field(description="Section key within the part, e.g. 'C' for 1.C, or 'preamble'.")
+    section: str = Field(
+        description="Section key within the part, e.g. 'C' for 1.C, or 'preamble'."
+    )
     section_title: str = Field(description="Title of the section.")
     section_title_inferred: bool = Field(
         description="True when the section title is not in the source text but was supplied by this project."
     )
-    item: str = Field(description="Item key within the section: '4' for 1.C.4, 'sponsor' for D.sponsor.")
+    item: str = Field(
+        description="Item key within the section: '4' for 1.C.4, 'sponsor' for D.sponsor."
+    )
     title: str = Field(description="Short title shown with the clause.")
     title_inferred: bool = Field(
         description="True when the title is not the Code's own words (a heading lost from the source)."
@@ -55,9 +61,11 @@ class Clause(BaseModel):
     def citation_text(self) -> str:
         """Text for 'copy citation': IMC Code of Ethics, 1.C.4 (Conflict of Interest): "..."."""
         title = self.section_title if self.kind == "principle" else self.title
-        mark = ", title inferred" if (
-            self.section_title_inferred if self.kind == "principle" else self.title_inferred
-        ) else ""
+        mark = (
+            ", title inferred"
+            if (self.section_title_inferred if self.kind == "principle" else self.title_inferred)
+            else ""
+        )
         return f'IMC Code of Ethics, {self.id} ({title}{mark}): "{self.text}"'
 
 
@@ -166,4 +174,6 @@ class EvalReport(BaseModel):
     per_part: dict[str, float] = Field(
         default_factory=dict, description="hit@1 per part of the Code (first gold clause's part)."
     )
-    misses: list[str] = Field(default_factory=list, description="Ids of in-scope cases missed at 1.")
+    misses: list[str] = Field(
+        default_factory=list, description="Ids of in-scope cases missed at 1."
+    )
