@@ -293,7 +293,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("train", help="fit the fusion ranker and abstainer on the dev split")
     t.set_defaults(func=cmd_train)
+
+    q = sub.add_parser("quiz", help="build a quiz for trainers (markdown, csv, gift, json)")
+    _register("quiz_cli", q)
+
+    b = sub.add_parser("bench", help="benchmarks: cold start, latency, throughput, build, memory")
+    _register("bench_cli", b)
     return p
+
+
+def _register(module: str, parser: argparse.ArgumentParser) -> None:
+    """Let a light module add its own arguments and handler to a subcommand parser."""
+    import importlib
+
+    try:
+        mod = importlib.import_module(f".{module}", __package__)
+    except ModuleNotFoundError:
+        parser.set_defaults(func=lambda args: _not_available(module))
+        return
+    mod.register(parser)
+
+
+def _not_available(module: str) -> int:
+    raise UsageError(f"this command is not available in this build ({module} missing)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

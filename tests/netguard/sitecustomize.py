@@ -42,9 +42,9 @@ def install() -> None:
     real_getaddrinfo = socket.getaddrinfo
 
     def _check(sock, address):
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple):
-            if not _is_local(address[0]):
-                _violation(f"connect {address[0]}:{address[1]}")
+        inet = sock.family in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple)
+        if inet and not _is_local(address[0]):
+            _violation(f"connect {address[0]}:{address[1]}")
 
     def connect(self, address):
         _check(self, address)
