@@ -9,6 +9,7 @@ line, a Markdown preview and the four export files.
 
 from __future__ import annotations
 
+import atexit
 import re
 import shutil
 import tempfile
@@ -84,6 +85,7 @@ class QuizTab:
         """The four exports in a fresh temp folder; only the last KEEP builds are kept."""
         if self._root is None:
             self._root = Path(tempfile.mkdtemp(prefix="imc-quiz-"))
+            atexit.register(shutil.rmtree, self._root, True)
         folder = Path(tempfile.mkdtemp(dir=self._root))
         for old in sorted(self._root.iterdir(), key=lambda p: p.stat().st_mtime)[:-KEEP]:
             shutil.rmtree(old, ignore_errors=True)
