@@ -179,7 +179,7 @@ class Retriever:
         floor = (min(s for _, _, s in hits) - 0.02) if hits else 0.0
         d_clause = np.full(n, floor, np.float32)
         d_kw = np.full(n, floor, np.float32)
-        sits: list[list[float]] = [[] for _ in range(n)]
+        sits: dict[int, list[float]] = {}  # only clauses hit through a situation: O(hits)
         votes = np.zeros(n, np.float32)
         for rank, (cid, source, sim) in enumerate(hits):
             i = self.index_of.get(cid)
@@ -192,11 +192,12 @@ class Retriever:
             elif source == "keywords":
                 d_kw[i] = max(d_kw[i], sim)
             else:
-                sits[i].append(sim)
-        d_sit_max = np.array([max(s) if s else floor for s in sits], np.float32)
-        d_sit_top3 = np.array(
-            [np.mean((sorted(s, reverse=True) + [floor] * 3)[:3]) for s in sits], np.float32
-        )
+                sits.setdefault(i, []).append(sim)
+        d_sit_max = np.full(n, floor, np.float32)
+        d_sit_top3 = np.full(n, np.mean([floor] * 3), np.float32)
+        for i, s in sits.items():
+            d_sit_max[i] = max(s)
+            d_sit_top3[i] = np.mean((sorted(s, reverse=True) + [floor] * 3)[:3])
         d_max = np.maximum.reduce([d_clause, d_sit_max, d_kw])
         q = normalise(query) if self.settings.normalise_queries else query
         qt = tokens(q)
@@ -210,9 +211,13 @@ class Retriever:
         rrf = 30.0 * (1.0 / (60 + rank_d) + 1.0 / (60 + rank_b))
         defq = 1.0 if _DEFQ.search(query) else 0.0
         sanq = 1.0 if _SANQ.search(query) else 0.0
-        is_def = (self.kind == "definition").astype(np.float32)
-        is_san = (self.kind == "sanction").astype(np.float32)
-        is_prose = np.isin(self.kind, ["prose", "value", "pledge"]).astype(np.float32)
+        if getattr(self, "_kind_masks", None) is None:  # per corpus, not per query
+            self._kind_masks = (
+                (self.kind == "definition").astype(np.float32),
+                (self.kind == "sanction").astype(np.float32),
+                np.isin(self.kind, ["prose", "value", "pledge"]).astype(np.float32),
+            )
+        is_def, is_san, is_prose = self._kind_masks
         X = np.column_stack(
             [
                 d_clause,

@@ -1,0 +1,330 @@
+"""``python -m assistant bench``: run every benchmark, print a table (or JSON) with the targets.
+
+Light at import time (the CLI imports it to register the subcommand); the work is in
+`assistant.bench` and `assistant.bench_scale`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+DEFAULT_SIZES = "1000,10000,50000"
+QUICK_SIZES = "50,150"
+_T0 = time.perf_counter()
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print all figures as one JSON object")
+    parser.add_argument(
+        "--quick", action="store_true", help="few repetitions and tiny scaling sizes (smoke test)"
+    )
+    parser.add_argument(
+        "--out", metavar="DIR", default="docs/bench", help="where the plot and results go"
+    )
+    parser.add_argument(
+        "--scale-sizes",
+        metavar="N,N,..",
+        help=f"synthetic corpus sizes (default {DEFAULT_SIZES}; --quick: {QUICK_SIZES}; "
+        "'' to skip)",
+    )
+    parser.add_argument("--repeats", type=int, help="fresh processes per cold start (default 5)")
+    parser.add_argument(
+        "--threads", type=int, help="torch/OpenMP threads for every measured process"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="also write pyinstrument profiles to --out"
+    )
+    parser.set_defaults(func=cmd_bench)
+
+
+def _log(msg: str) -> None:
+    print(f"[bench {time.perf_counter() - _T0:6.1f}s] {msg}", file=sys.stderr, flush=True)
+
+
+def _global_flags(args: argparse.Namespace, settings: Any) -> list[str]:
+    flags = ["--corpus", settings.corpus, "--index-dir", str(settings.index_dir)]
+    if getattr(args, "chroma_url", None):
+        flags += ["--chroma-url", args.chroma_url]
+    return flags
+
+
+def _env(threads: int | None) -> dict[str, str]:
+    from .settings import offline_environment
+
+    offline_environment()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    if threads:
+        env.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+    return env
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    from . import bench
+    from .cli import UsageError, _load_assistant, _settings
+    from .corpus import load_clauses
+
+    settings = _settings(args)
+    if not settings.clauses_path.exists():
+        raise UsageError(f"no corpus {settings.corpus!r}: {settings.clauses_path} is missing")
+    quick = args.quick
+    repeats = args.repeats or (1 if quick else 5)
+    sizes_arg = (
+        args.scale_sizes
+        if args.scale_sizes is not None
+        else (QUICK_SIZES if quick else DEFAULT_SIZES)
+    )
+    sizes = [int(x) for x in sizes_arg.replace(" ", "").split(",") if x]
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    env = _env(args.threads)
+    py = [sys.executable, "-m", "assistant", *_global_flags(args, settings)]
+    questions, source = bench.load_questions(settings.evals_dir)
+    clauses = load_clauses(settings.clauses_path)
+    clause_id = next((c.id for c in clauses if c.kind == "principle"), clauses[0].id)
+    res: dict[str, Any] = {
+        "machine": bench.machine(),
+        "config": {
+            "corpus": settings.corpus,
+            "clauses": len(clauses),
+            "store": f"chroma server {args.chroma_url}" if args.chroma_url else "embedded",
+            "questions": len(questions),
+            "questions_from": source,
+            "quick": quick,
+            "repeats": repeats,
+            "threads": args.threads or "default",
+        },
+    }
+    t_start = time.perf_counter()
+
+    _log("loading the assistant in this process (opens, or builds, the index before timing)")
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    t0 = time.perf_counter()
+    assistant = _load_assistant(args)
+    load_s = time.perf_counter() - t0
+
+    ask_q = questions[0]
+    cmds = {
+        "lookup": [*py, "lookup", clause_id],
+        "clauses": [*py, "clauses"],
+        "ask_import_only": [sys.executable, "-c", bench.IMPORT_ONLY, *py[3:]],
+        "ask": [*py, "ask", ask_q],
+    }
+    cold = bench.cold_starts(cmds, env, repeats, _log)
+    cold["ask_ratio"] = round(cold["ask"]["median_s"] / cold["ask_import_only"]["median_s"], 2)
+    cold["heavy_imports"] = {k: bench.heavy_imports(cmds[k], env) for k in ("lookup", "clauses")}
+    res["cold_start"] = cold
+
+    n_batch = 20 if quick else len(questions)
+    _log(f"throughput: ask --batch over {n_batch} questions")
+    res["throughput"] = bench.throughput([*py, "ask"], questions[:n_batch], env)
+
+    res["memory"] = {"ask_peak_rss_mb": cold["ask"]["peak_rss_mb"]}
+    _log("app: start app.py and ask a few questions through its API")
+    app_env = {**env, "IMC_CORPUS": settings.corpus, "IMC_INDEX_DIR": str(settings.index_dir)}
+    app_env["IMC_CORPUS_DIR"] = str(settings.corpus_dir)
+    if settings.chroma_host:
+        app_env.update(CHROMA_HOST=settings.chroma_host, CHROMA_PORT=str(settings.chroma_port))
+    app = bench.app_memory(app_env, questions[: 1 if quick else 5], _free_port())
+    res["memory"]["app_peak_rss_mb"] = app.pop("peak_rss_mb")
+    res["memory"]["app"] = app
+
+    _log("warm ask")
+    warm_qs = questions[:40] if quick else questions
+    res["warm_ask"] = {"load_s": round(load_s, 2), **bench.warm_ask(assistant, warm_qs)}
+    if args.profile:
+        res["profiles"] = _profiles(assistant, warm_qs, py, ask_q, env, out_dir)
+
+    _log("index build: cold into a fresh folder, then with nothing changed")
+    embed_model = assistant.retriever.embed_model
+    res["index_build"] = bench.index_build(assistant.settings, embed_model)
+
+    res["scaling"] = _scaling(settings, embed_model, clauses, questions, sizes, quick, out_dir)
+    res["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    res["bench_s"] = round(time.perf_counter() - t_start, 1)
+    res["targets"] = targets(res)
+    (out_dir / "bench.json").write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n")
+    return res
+
+
+def _free_port() -> int:
+    import socket
+
+    with contextlib.closing(socket.socket()) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _scaling(settings, embed_model, clauses, questions, sizes, quick, out_dir) -> dict[str, Any]:
+    from . import bench_scale
+
+    rows = []
+    queries = questions[: 10 if quick else 50]
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as work:
+        for n in sizes:
+            rows.append(
+                bench_scale.measure_size(
+                    n, settings, embed_model, clauses, queries, Path(work), _log
+                )
+            )
+    plot = str(bench_scale.plot(rows, out_dir / "scaling.png")) if rows else None
+    return {"seed": bench_scale.SEED, "queries": len(queries), "rows": rows, "plot": plot}
+
+
+def _profiles(assistant, questions, py, question, env, out_dir) -> dict[str, str]:
+    """pyinstrument text profiles of the warm asks (in process) and of one cold ask."""
+    from pyinstrument import Profiler
+
+    from . import bench
+
+    prof = Profiler(interval=0.0005)
+    with prof:
+        for q in questions:
+            with contextlib.suppress(Exception):
+                assistant.ask(q)
+    warm = out_dir / "profile-warm-ask.txt"
+    warm.write_text(prof.output_text(unicode=True, show_all=False))
+    cold = out_dir / "profile-cold-ask.txt"
+    argv = [sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(cold), *py[1:]]
+    bench.check(bench.run_process([*argv, "ask", question], env), "cold ask profile")
+    return {"warm_ask": str(warm), "cold_ask": str(cold)}
+
+
+def targets(res: dict[str, Any]) -> list[dict[str, Any]]:
+    """The issue's targets, each with the measured value and whether it is met."""
+    cold, warm, build = res["cold_start"], res["warm_ask"], res["index_build"]
+    ten_k = next(
+        (r for r in res["scaling"]["rows"] if r["clauses"] == 10000 and "error" not in r), None
+    )
+    rows = [
+        ("warm ask p50", "<= 25 ms", warm["p50_ms"], warm["p50_ms"] <= 25),
+        ("warm ask p95", "<= 60 ms", warm["p95_ms"], warm["p95_ms"] <= 60),
+        ("lookup cold start", "< 1 s", cold["lookup"]["median_s"], cold["lookup"]["median_s"] < 1),
+        (
+            "clauses cold start",
+            "< 1 s",
+            cold["clauses"]["median_s"],
+            cold["clauses"]["median_s"] < 1,
+        ),
+        (
+            "lookup/clauses import no torch, transformers, chromadb",
+            "none",
+            sorted(set(cold["heavy_imports"]["lookup"] + cold["heavy_imports"]["clauses"])),
+            not (cold["heavy_imports"]["lookup"] or cold["heavy_imports"]["clauses"]),
+        ),
+        ("ask cold start / import cost", "<= 1.5x", cold["ask_ratio"], cold["ask_ratio"] <= 1.5),
+        ("index build, cold", "<= 20 s", build["cold_s"], build["cold_s"] <= 20),
+        (
+            "index build, nothing changed",
+            "<= 2 s, no re-embedding",
+            build["incremental_s"],
+            build["incremental_s"] <= 2 and not build["reembedded"],
+        ),
+        (
+            "10k clauses retrieval p50",
+            "<= 100 ms",
+            ten_k["p50_ms"] if ten_k else None,
+            (ten_k["p50_ms"] <= 100) if ten_k else None,
+        ),
+    ]
+    return [dict(name=n, target=t, value=v, met=m) for n, t, v, m in rows]
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    with contextlib.redirect_stdout(sys.stderr):  # llama-index prints; stdout is for the result
+        res = run(args)
+    if args.json:
+        sys.stdout.write(json.dumps(res, ensure_ascii=False) + "\n")
+    else:
+        print(format_table(res))
+    return 0
+
+
+def _f(x: Any, unit: str = "", nd: int = 2) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return f"{x:.{nd}f}{unit}" if isinstance(x, float | int) else str(x)
+
+
+def format_table(res: dict[str, Any]) -> str:
+    """The human-readable report: machine, every figure, the targets, the scaling rows."""
+    m, c, cold = res["machine"], res["config"], res["cold_start"]
+    warm, tp, b, mem = res["warm_ask"], res["throughput"], res["index_build"], res["memory"]
+    st = warm["stages"]
+    lines = [
+        f"Machine: {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable), "
+        f"{m['ram_gb']} GB RAM, {m['os']}",
+        f"         Python {m['python']}, torch {m['torch']}, sentence-transformers "
+        f"{m['sentence_transformers']}, chromadb {m['chromadb']}; load average "
+        f"{m['loadavg_start']} at start, {m.get('loadavg_end')} at end",
+        f"Corpus:  {c['corpus']} ({c['clauses']} clauses), {c['store']} store; "
+        f"{c['questions']} questions ({c['questions_from']}); threads {c['threads']}",
+        "",
+    ]
+    rows = [
+        (f"Cold start, lookup (median of {c['repeats']})", _f(cold["lookup"]["median_s"], " s")),
+        ("Cold start, clauses", _f(cold["clauses"]["median_s"], " s")),
+        ("Cold start, ask: first answer", _f(cold["ask"]["median_s"], " s")),
+        ("  ask's imports + model + index only", _f(cold["ask_import_only"]["median_s"], " s")),
+        ("  ratio", _f(cold["ask_ratio"], "x")),
+        (
+            "  heavy imports: lookup / clauses",
+            f"{', '.join(cold['heavy_imports']['lookup']) or 'none'} / "
+            f"{', '.join(cold['heavy_imports']['clauses']) or 'none'}",
+        ),
+        (f"Warm ask p50 / p95 ({warm['questions']} q)", f"{warm['p50_ms']} / {warm['p95_ms']} ms"),
+        *[(f"  {k} p50 / p95", f"{v['p50_ms']} / {v['p95_ms']} ms") for k, v in st.items()],
+        (
+            f"Throughput ask --batch ({tp['questions']} q)",
+            f"{_f(tp['total_qps'])} q/s total, {_f(tp['steady_qps'])} q/s steady",
+        ),
+        (f"Index build, cold ({b['vectors']} vectors)", _f(b["cold_s"], " s")),
+        (
+            "Index build, nothing changed",
+            f"{_f(b['incremental_s'], ' s', 3)}, re-embedded: {'yes' if b['reembedded'] else 'no'}",
+        ),
+        ("Peak RSS, ask (fresh process)", _f(mem["ask_peak_rss_mb"], " MB", 0)),
+        ("Peak RSS, app (VmHWM)", _f(mem["app_peak_rss_mb"], " MB", 0)),
+    ]
+    w = max(len(r[0]) for r in rows) + 2
+    lines += [f"{name:<{w}}{value}" for name, value in rows]
+    if mem["app"].get("note"):
+        lines.append(f"{'':<{w}}({mem['app']['note']})")
+    lines += ["", f"{'Target':<56}{'wanted':<26}{'measured':<14}met"]
+    for t in res["targets"]:
+        met = {True: "yes", False: "NO", None: "n/a"}[t["met"]]
+        value = ", ".join(t["value"]) or "none" if isinstance(t["value"], list) else t["value"]
+        lines.append(f"{t['name']:<56}{t['target']:<26}{_f(value):<14}{met}")
+    sc = res["scaling"]
+    if sc["rows"]:
+        lines += [
+            "",
+            f"Scaling (synthetic corpora, seed {sc['seed']}; Retriever.rank, rrf, no cards; "
+            f"{sc['queries']} queries)",
+            f"{'clauses':>9}{'vectors':>9}{'build s':>10}{'p50 ms':>9}{'p95 ms':>9}"
+            f"{'embed':>8}{'retrieve':>10}{'features':>10}{'fuse':>7}",
+        ]
+        for r in sc["rows"]:
+            if "error" in r:
+                lines.append(f"{r['clauses']:>9}  failed: {r['error']}")
+                continue
+            s = r["stages_p50_ms"]
+            lines.append(
+                f"{r['clauses']:>9}{r['vectors']:>9}{r['build_s']:>10}{r['p50_ms']:>9}"
+                f"{r['p95_ms']:>9}{s['embed']:>8}{s['retrieve']:>10}{s['features']:>10}"
+                f"{s['fuse']:>7}"
+            )
+        lines.append(f"Plot: {sc['plot']}")
+    lines.append(f"\nbench took {res['bench_s']} s")
+    return "\n".join(lines)
