@@ -94,3 +94,83 @@ def run_cli(*args: str, input: bytes | None = None, env: dict | None = None, tim
         timeout=timeout,
         env={**os.environ, **(env or {})},
     )
+
+
+# ------------------------------------------------------------------------- live app (app.py)
+
+
+class LiveApp:
+    """A running `python app.py` subprocess: its URL, process and combined output file."""
+
+    def __init__(self, url: str, proc, log_path: Path, env: dict):
+        self.url, self.proc, self.log_path, self.env = url, proc, log_path, env
+
+    def output(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def start_app(log_path: Path, *args: str, env: dict | None = None, timeout: float = 180) -> LiveApp:
+    """Launch app.py on a free loopback port (unless --host/--port are given) and wait until it
+    serves. Raises with the app's output if it exits or does not answer within `timeout`."""
+    import subprocess
+    import time
+    import urllib.request
+
+    port = free_port()
+    full_env = {**os.environ, **(env or {})}
+    for key in ("IMC_APP_USER", "IMC_APP_PASSWORD", "IMC_HOST", "IMC_PORT"):
+        if env is None or key not in env:
+            full_env.pop(key, None)
+    argv = [sys.executable, str(ROOT / "app.py")]
+    if "--host" not in args:
+        argv += ["--host", "127.0.0.1"]
+    argv += ["--port", str(port), *args]
+    fh = open(log_path, "wb")  # noqa: SIM115  (closed with the process)
+    proc = subprocess.Popen(argv, cwd=ROOT, env=full_env, stdout=fh, stderr=subprocess.STDOUT)
+    app = LiveApp(f"http://127.0.0.1:{port}/", proc, log_path, full_env)
+    app.fh = fh
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            fh.close()
+            raise RuntimeError(f"app.py exited with {proc.returncode}:\n{app.output()[-4000:]}")
+        try:
+            with urllib.request.urlopen(app.url + "config", timeout=5) as r:
+                if r.status in (200, 401):
+                    return app
+        except OSError as exc:
+            if getattr(exc, "code", None) == 401:  # auth enabled: serving
+                return app
+        time.sleep(0.5)
+    stop_app(app)
+    raise RuntimeError(f"app.py did not serve within {timeout}s:\n{app.output()[-4000:]}")
+
+
+def stop_app(app: LiveApp) -> None:
+    import subprocess
+
+    if app.proc.poll() is None:
+        app.proc.terminate()
+        try:
+            app.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            app.proc.kill()
+            app.proc.wait(timeout=15)
+    app.fh.close()
+
+
+@pytest.fixture(scope="session")
+def live_app(real_index_dir, tmp_path_factory):
+    """One live app (real model, real Chroma, real HTTP) shared by the app and browser tests.
+
+    Default options: loopback, no auth, no audit log. Gradio's temp files go to a folder of
+    their own so tests can check that nothing typed is written to disk."""
+    root = tmp_path_factory.mktemp("live-app")
+    (root / "gradio-tmp").mkdir()
+    app = start_app(
+        root / "app.log",
+        env={"IMC_INDEX_DIR": str(real_index_dir), "GRADIO_TEMP_DIR": str(root / "gradio-tmp")},
+    )
+    app.root = root
+    yield app
+    stop_app(app)
