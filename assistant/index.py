@@ -244,9 +244,11 @@ class VectorStore:
             for m, d in zip(res["metadatas"][0], res["distances"][0], strict=True)
         ]
 
-    def all_vectors(self) -> tuple[list[str], list[dict[str, Any]], np.ndarray]:
-        res = self._collection.get(include=["metadatas", "embeddings"])
-        return res["ids"], res["metadatas"], np.asarray(res["embeddings"], dtype=np.float32)
+    def vectors(self, source: str) -> tuple[list[str], np.ndarray]:
+        """All vectors of one source kind ("clause", "keywords"), as (clause ids, matrix)."""
+        res = self._collection.get(where={"source": source}, include=["metadatas", "embeddings"])
+        ids = [m["clause_id"] for m in res["metadatas"]]
+        return ids, np.asarray(res["embeddings"], dtype=np.float32).reshape(len(ids), -1)
 
 
 # --------------------------------------------------------------------------------------------

@@ -162,6 +162,19 @@ class Retriever:
         self.bm_clause = _bm25(clause_docs)
         self.bm_card = _bm25(card_docs) if any(card_docs) else None
         self.kind = np.array([c.kind for c in self.clauses])
+        # Clause-text and keyword vectors, cached from the store: scored exactly for every clause.
+        self.clause_vecs = self._matrix("clause")
+        self.kw_vecs = self._matrix("keywords") if card_of else None
+
+    def _matrix(self, source: str) -> np.ndarray | None:
+        ids, vecs = self.store.vectors(source)
+        if not ids:
+            return None
+        out = np.zeros((len(self.clauses), vecs.shape[1]), np.float32)
+        for cid, v in zip(ids, vecs, strict=True):
+            if cid in self.index_of:
+                out[self.index_of[cid]] = v
+        return out
 
     # ---------------------------------------------------------------- features
 
@@ -177,8 +190,8 @@ class Retriever:
         t2 = time.perf_counter()
         n = len(self.clauses)
         floor = (min(s for _, _, s in hits) - 0.02) if hits else 0.0
-        d_clause = np.full(n, floor, np.float32)
-        d_kw = np.full(n, floor, np.float32)
+        d_clause = self.clause_vecs @ vec if self.clause_vecs is not None else np.full(n, floor)
+        d_kw = self.kw_vecs @ vec if self.kw_vecs is not None else np.full(n, floor, np.float32)
         sits: dict[int, list[float]] = {}  # only clauses hit through a situation: O(hits)
         votes = np.zeros(n, np.float32)
         for rank, (cid, source, sim) in enumerate(hits):
@@ -187,11 +200,7 @@ class Retriever:
                 continue
             if rank < 10:
                 votes[i] += 1
-            if source == "clause":
-                d_clause[i] = max(d_clause[i], sim)
-            elif source == "keywords":
-                d_kw[i] = max(d_kw[i], sim)
-            else:
+            if source == "situation":
                 sits.setdefault(i, []).append(sim)
         d_sit_max = np.full(n, floor, np.float32)
         d_sit_top3 = np.full(n, np.mean([floor] * 3), np.float32)
