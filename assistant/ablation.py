@@ -25,8 +25,8 @@ CONFIGS: list[tuple[str, dict]] = [
     ("hybrid RRF", {**BASE, "fusion": "rrf"}),
     ("+ section context", {**BASE, "section_context": True, "fusion": "rrf"}),
     ("+ clause cards", {**BASE, "section_context": True, "use_cards": True, "fusion": "rrf"}),
-    ("+ query normalisation", {"fusion": "rrf"}),
-    ("+ learned fusion and abstainer (full)", {"fusion": "learned"}),
+    ("+ query normalisation (not kept)", {"normalise_queries": True, "fusion": "rrf"}),
+    ("cards + card classifier + learned fusion + abstainer (full)", {"fusion": "learned"}),
 ]
 
 
@@ -35,15 +35,18 @@ def _assistant_for(settings: Settings, name: str, embed_model, overrides: dict):
     from .index import ensure_index
 
     slug = "".join(ch if ch.isalnum() else "-" for ch in name.lower()).strip("-")[:40]
-    s = settings.model_copy(update={**overrides, "index_dir": settings.index_dir / "ablation" / slug})
+    s = settings.model_copy(
+        update={**overrides, "index_dir": settings.index_dir / "ablation" / slug}
+    )
     with contextlib.redirect_stdout(sys.stderr):
         store = ensure_index(s, embed_model, progress=False)
     model = RankerModel.load(ranker_path(settings)) if s.fusion == "learned" else None
     cards = load_cards(s.cards_path) if s.use_cards else ()
     retriever = Retriever(s, load_clauses(s.clauses_path), cards, store, embed_model, model)
     if model is None:
-        retriever.model = RankerModel(None, None, 0.5, 1.01, 1.01, "dev",
-                                      _dense_threshold(retriever, s))
+        retriever.model = RankerModel(
+            None, None, 0.5, 1.01, 1.01, "dev", _dense_threshold(retriever, s)
+        )
     return Assistant(s, retriever)
 
 

@@ -33,6 +33,11 @@ PAIR_FEATURES = [
     "d_max",
     "d_gap",
     "d_votes",
+    "d_proto",
+    "d_proto_gap",
+    "knn_vote",
+    "clf",
+    "clf_gap",
     "bm_clause",
     "bm_card",
     "bm_gap",
@@ -53,6 +58,7 @@ QUERY_FEATURES = [
     "known_share",
     "n_tokens",
     "top_votes",
+    "top_clf",
 ]
 _DEFQ = re.compile(
     r"\b(define|definition|defined|mean by|meaning|what is an?|who counts|"
@@ -165,6 +171,30 @@ class Retriever:
         # Clause-text and keyword vectors, cached from the store: scored exactly for every clause.
         self.clause_vecs = self._matrix("clause")
         self.kw_vecs = self._matrix("keywords") if card_of else None
+        self.proto_vecs = self._prototypes() if card_of else None
+        self.cardclf = None
+        if card_of:
+            from .cardclf import load_or_fit
+
+            self.cardclf = load_or_fit(
+                settings.index_dir,
+                settings.corpus,
+                store.manifest.get("fingerprint", "none"),
+                store,
+                self.index_of,
+            )
+
+    def _prototypes(self) -> np.ndarray | None:
+        """Per clause, the normalised centroid of its card situations (a nearest-centroid view)."""
+        ids, vecs = self.store.vectors("situation")
+        if not ids:
+            return None
+        out = np.zeros((len(self.clauses), vecs.shape[1]), np.float32)
+        for cid, v in zip(ids, vecs, strict=True):
+            if cid in self.index_of:
+                out[self.index_of[cid]] += v
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms > 0, norms, 1.0)
 
     def _matrix(self, source: str) -> np.ndarray | None:
         ids, vecs = self.store.vectors(source)
@@ -194,6 +224,8 @@ class Retriever:
         d_kw = self.kw_vecs @ vec if self.kw_vecs is not None else np.full(n, floor, np.float32)
         sits: dict[int, list[float]] = {}  # only clauses hit through a situation: O(hits)
         votes = np.zeros(n, np.float32)
+        knn = np.zeros(n, np.float32)
+        top_sim = hits[0][2] if hits else 0.0
         for rank, (cid, source, sim) in enumerate(hits):
             i = self.index_of.get(cid)
             if i is None:
@@ -202,12 +234,16 @@ class Retriever:
                 votes[i] += 1
             if source == "situation":
                 sits.setdefault(i, []).append(sim)
+                knn[i] += math.exp((sim - top_sim) / 0.05)
         d_sit_max = np.full(n, floor, np.float32)
         d_sit_top3 = np.full(n, np.mean([floor] * 3), np.float32)
         for i, s in sits.items():
             d_sit_max[i] = max(s)
             d_sit_top3[i] = np.mean((sorted(s, reverse=True) + [floor] * 3)[:3])
         d_max = np.maximum.reduce([d_clause, d_sit_max, d_kw])
+        d_proto = self.proto_vecs @ vec if self.proto_vecs is not None else d_max
+        knn = knn / (knn.sum() + 1e-9)
+        clf = self.cardclf.proba(vec) if self.cardclf is not None else knn
         q = normalise(query) if self.settings.normalise_queries else query
         qt = tokens(q)
         bm_c = self.bm_clause.get_scores(qt) if qt else np.zeros(n)
@@ -236,6 +272,11 @@ class Retriever:
                 d_max,
                 d_max - d_max.max(),
                 votes,
+                d_proto,
+                d_proto - d_proto.max(),
+                knn,
+                clf,
+                clf - clf.max(),
                 bm_c_n,
                 bm_k_n,
                 bm_mix - bm_mix.max(),
@@ -259,6 +300,7 @@ class Retriever:
                 known,
                 math.log1p(len(qt)),
                 votes.max(),
+                float(clf.max()),
             ],
             np.float32,
         )

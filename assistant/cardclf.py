@@ -1,0 +1,70 @@
+"""A clause classifier trained on the clause cards' embeddings (never on eval questions).
+
+Multinomial logistic regression from a question embedding to the clause whose card lines
+(situations and keywords) it resembles. It is fitted once per index fingerprint, in about a
+second, saved beside the index, and evaluated with numpy at query time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+C = 10.0
+VERSION = 1
+
+
+class CardClassifier:
+    def __init__(self, W: np.ndarray, b: np.ndarray, clause_index: np.ndarray, n: int):
+        self.W, self.b, self.clause_index, self.n = W, b, clause_index, n
+
+    def proba(self, vec: np.ndarray) -> np.ndarray:
+        """P(clause | question) over all clauses of the corpus (zero for clauses without cards)."""
+        z = self.W @ vec + self.b
+        z = np.exp(z - z.max())
+        out = np.zeros(self.n, np.float32)
+        out[self.clause_index] = z / z.sum()
+        return out
+
+
+def _path(index_dir: Path, corpus: str, fingerprint: str) -> Path:
+    return index_dir / f".cardclf-{corpus}-{fingerprint[:16]}-v{VERSION}.npz"
+
+
+def load_or_fit(
+    index_dir: Path, corpus: str, fingerprint: str, store, index_of: dict[str, int]
+) -> CardClassifier | None:
+    path = _path(index_dir, corpus, fingerprint)
+    if path.exists():
+        try:
+            d = np.load(path)
+            return CardClassifier(d["W"], d["b"], d["clause_index"], len(index_of))
+        except (OSError, ValueError, KeyError):
+            pass  # damaged: fit again
+    xs, ys = [], []
+    for source in ("situation", "keywords"):
+        ids, vecs = store.vectors(source)
+        xs.append(vecs)
+        ys.extend(ids)
+    if not ys or len(set(ys)) < 2:
+        return None
+    from sklearn.linear_model import LogisticRegression
+
+    X = np.vstack([x for x in xs if len(x)])
+    clf = LogisticRegression(C=C, max_iter=3000).fit(X, np.array(ys))
+    classes = [c for c in clf.classes_ if c in index_of]
+    keep = [i for i, c in enumerate(clf.classes_) if c in index_of]
+    W = clf.coef_[keep].astype(np.float32)
+    b = clf.intercept_[keep].astype(np.float32)
+    clause_index = np.array([index_of[c] for c in classes])
+    for old in index_dir.glob(f".cardclf-{corpus}-*.npz"):
+        old.unlink(missing_ok=True)
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
+    try:
+        np.savez(tmp, W=W, b=b, clause_index=clause_index)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+    return CardClassifier(W, b, clause_index, len(index_of))
