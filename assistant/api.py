@@ -107,6 +107,7 @@ class Assistant:
             return Answer.checked(
                 {
                     "question": q,
+                    "kind": "unknown_id",
                     "answer": str(exc),
                     "abstained": True,
                     "confidence": "low",

@@ -79,8 +79,6 @@ class TemplateComposer:
         others = [c for c, _ in ranked[1:]]
         if others:
             text += f" Also relevant: {_topics(others)}."
-        if context_question:
-            text += f' (Read as a follow-up to: "{context_question}".)'
         data = {
             "question": question,
             "answer": text,

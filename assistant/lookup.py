@@ -117,6 +117,11 @@ def nearest_ids(query: str, clauses: Sequence[Clause], n: int = 3) -> list[str]:
 _ID_IN_TEXT = re.compile(
     r"(?<![\w.])(?:([123])\.([A-Fa-f])\.(\d{1,2})|([Ss])\.(\d)|([Dd])\.([a-z][a-z-]+)|([123])\.([A-Fa-f]))(?![\w.])"
 )
+_ID_LIKE = re.compile(
+    r"\b(?:what does|what do|show(?: me)?|quote|read|cite|open|look ?up)\s+(?:clause\s+|section\s+)?"
+    r"([A-Za-z0-9]{1,2}\.[A-Za-z0-9-]{1,12}(?:\.[A-Za-z0-9-]{1,12})?)(?![\w.])",
+    re.I,
+)
 _DEFINE = re.compile(
     r"^\s*(?:please\s+)?(?:define|definition of|what is the definition of|what does imc mean by|"
     r"what is meant by)\s+(?:an?\s+|the\s+)?[\"'“]?([\w &/-]+?)[\"'”]?\s*[?.!]?\s*$",
@@ -155,6 +160,9 @@ def reference_in_message(message: str, clauses: Sequence[Clause]) -> list[Clause
             found.extend(c for c in clauses if c.part == g[7] and c.section == g[8].upper())
     if found:
         return list(dict.fromkeys(found))
+    m = _ID_LIKE.search(message)
+    if m:  # "what does 9.Z.9 say?": an id that is not in the Code
+        raise UnknownClauseError(m.group(1), nearest_ids(m.group(1), clauses))
     for pattern in (_DEFINE, _SHOW):
         m = pattern.match(message)
         if m:

@@ -85,6 +85,11 @@ class Answer(BaseModel):
     """A composed answer. Validated against the corpus when built through `Answer.checked`."""
 
     question: str = Field(description="The question as asked.")
+    kind: Literal["retrieval", "lookup", "unknown_id"] = Field(
+        default="retrieval",
+        description="retrieval: ranked by relevance; lookup: the message named clauses directly; "
+        "unknown_id: the message named a clause id that does not exist.",
+    )
     answer: str = Field(description="Short answer naming the topics, or the abstention message.")
     abstained: bool = Field(description="True when the Code does not address the question.")
     confidence: Confidence = Field(description="How sure retrieval is: high, medium or low.")

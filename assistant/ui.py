@@ -268,8 +268,8 @@ def _citation_card(cit: Citation, corpus: Mapping[str, Clause], **kw) -> str:
 
 
 def _is_lookup(answer: Answer) -> bool:
-    """A direct lookup ("what does 1.B.2 say?"): every citation has the full score."""
-    return bool(answer.citations) and all(c.score >= 0.9999 for c in answer.citations)
+    """A direct lookup ("what does 1.B.2 say?")."""
+    return answer.kind == "lookup"
 
 
 def render_answer(answer: Answer, corpus: Mapping[str, Clause]) -> str:
@@ -279,7 +279,9 @@ def render_answer(answer: Answer, corpus: Mapping[str, Clause]) -> str:
             '<p class="imc-followup">Interpreted as a follow-up to: '
             f"<q>{esc(answer.context_question)}</q></p>"
         )
-    if answer.abstained:
+    if answer.kind == "unknown_id":
+        parts.append(f'<p class="imc-abstain"><strong>{esc(answer.answer)}</strong></p>')
+    elif answer.abstained:
         text = answer.answer
         lead = "The Code does not address this."
         rest = text[len(lead) :].strip() if text.startswith(lead) else text
@@ -298,9 +300,6 @@ def render_answer(answer: Answer, corpus: Mapping[str, Clause]) -> str:
             parts.append("</div>")
     else:
         text = answer.answer
-        suffix = f' (Read as a follow-up to: "{answer.context_question}".)'
-        if answer.context_question and text.endswith(suffix):
-            text = text[: -len(suffix)]
         conf = answer.confidence
         parts.append(f'<p class="imc-short">{esc(text)}</p>')
         parts.append(
