@@ -22,8 +22,11 @@ def write_report(out: Path, assistant, outcomes: list[Outcome], report: EvalRepo
     per: dict[str, list[float]] = defaultdict(list)
     for o in ins:
         ok = set(o.case.gold) | set(o.case.acceptable)
-        sec = ".".join(o.case.gold[0].split(".")[:2]) if o.case.gold[0][0].isdigit() else \
-            o.case.gold[0].split(".")[0]
+        sec = (
+            ".".join(o.case.gold[0].split(".")[:2])
+            if o.case.gold[0][0].isdigit()
+            else o.case.gold[0].split(".")[0]
+        )
         per[sec].append(float(bool(o.ranking) and o.ranking[0] in ok))
     secs = sorted(per)
     fig, ax = plt.subplots(figsize=(10, 4))
@@ -63,8 +66,13 @@ def write_report(out: Path, assistant, outcomes: list[Outcome], report: EvalRepo
     fig, ax = plt.subplots(figsize=(8, 4))
     bins = [i / 25 for i in range(26)]
     for label, color in (("in scope", "#3b6ea5"), ("out of scope", "#c0504d")):
-        ax.hist(scores[label], bins=bins, alpha=0.6, label=f"{label} (n={len(scores[label])})",
-                color=color)
+        ax.hist(
+            scores[label],
+            bins=bins,
+            alpha=0.6,
+            label=f"{label} (n={len(scores[label])})",
+            color=color,
+        )
     thr = assistant.retriever.model.abstain_threshold if assistant.retriever.model else 0.5
     ax.axvline(thr, color="black", linestyle="--", label=f"abstain below {thr:.2f}")
     ax.set_xlabel("in-scope probability")
@@ -76,17 +84,43 @@ def write_report(out: Path, assistant, outcomes: list[Outcome], report: EvalRepo
     plt.close(fig)
 
     misses = [o for o in ins if o.case.id in set(report.misses)]
-    lines = [f"# Evaluation report: {report.split} split", "", "```", format_report(report), "```",
-             "", "## hit@1 per section", "", "![hit per section](hit_per_section.png)", ""]
+    lines = [
+        f"# Evaluation report: {report.split} split",
+        "",
+        "```",
+        format_report(report),
+        "```",
+        "",
+        "## hit@1 per section",
+        "",
+        "![hit per section](hit_per_section.png)",
+        "",
+    ]
     if top_pairs:
-        lines += ["## Most confused clause pairs", "", "![confused pairs](confused_pairs.png)", "",
-                  "| gold | ranked first | cases |", "|---|---|---|"]
+        lines += [
+            "## Most confused clause pairs",
+            "",
+            "![confused pairs](confused_pairs.png)",
+            "",
+            "| gold | ranked first | cases |",
+            "|---|---|---|",
+        ]
         lines += [f"| {g} | {p} | {n} |" for (g, p), n in top_pairs]
         lines.append("")
-    lines += ["## Score distributions", "", "![scope scores](scope_scores.png)", "",
-              "## Misses", "", "| case | gold | ranked first |", "|---|---|---|"]
-    lines += [f"| {o.case.id} | {', '.join(o.case.gold)} | {o.ranking[0] if o.ranking else '-'} |"
-              for o in misses]
+    lines += [
+        "## Score distributions",
+        "",
+        "![scope scores](scope_scores.png)",
+        "",
+        "## Misses",
+        "",
+        "| case | gold | ranked first |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| {o.case.id} | {', '.join(o.case.gold)} | {o.ranking[0] if o.ranking else '-'} |"
+        for o in misses
+    ]
     path = out / "report.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
