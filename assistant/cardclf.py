@@ -68,3 +68,54 @@ def load_or_fit(
     except OSError:
         tmp.unlink(missing_ok=True)
     return CardClassifier(W, b, clause_index, len(index_of))
+
+
+# ------------------------------------------------------------------------------------------------
+# Scope: is a question about something the Code addresses at all?
+
+
+class ScopeClassifier:
+    """P(in scope | question embedding): card lines (in scope) vs project-written off-scope
+    questions in ``corpus/<corpus>.oos.json``. Eval questions are never used."""
+
+    def __init__(self, w: np.ndarray, b: float):
+        self.w, self.b = w, b
+
+    def proba(self, vec: np.ndarray) -> float:
+        return float(1.0 / (1.0 + np.exp(-(self.w @ vec + self.b))))
+
+
+def load_or_fit_scope(index_dir: Path, corpus: str, fingerprint: str, store, embed_model,
+                      oos_path: Path) -> ScopeClassifier | None:
+    import hashlib
+    import json
+
+    if not oos_path.exists():
+        return None
+    raw = oos_path.read_bytes()
+    key = hashlib.sha256(raw + fingerprint.encode()).hexdigest()[:16]
+    path = index_dir / f".scope-{corpus}-{key}-v{VERSION}.npz"
+    if path.exists():
+        try:
+            d = np.load(path)
+            return ScopeClassifier(d["w"], float(d["b"]))
+        except (OSError, ValueError, KeyError):
+            pass
+    questions = json.loads(raw.decode("utf-8"))["questions"]
+    neg = np.asarray(embed_model.get_text_embedding_batch(questions), np.float32)
+    pos = np.vstack([store.vectors(s)[1] for s in ("situation", "keywords", "clause")])
+    from sklearn.linear_model import LogisticRegression
+
+    X = np.vstack([pos, neg])
+    y = np.r_[np.ones(len(pos)), np.zeros(len(neg))]
+    clf = LogisticRegression(C=1.0, class_weight="balanced", max_iter=3000).fit(X, y)
+    w, b = clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
+    for old in index_dir.glob(f".scope-{corpus}-*.npz"):
+        old.unlink(missing_ok=True)
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
+    try:
+        np.savez(tmp, w=w, b=np.float32(b))
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+    return ScopeClassifier(w, b)

@@ -59,6 +59,7 @@ QUERY_FEATURES = [
     "n_tokens",
     "top_votes",
     "top_clf",
+    "p_scope",
 ]
 _DEFQ = re.compile(
     r"\b(define|definition|defined|mean by|meaning|what is an?|who counts|"
@@ -183,6 +184,18 @@ class Retriever:
                 store,
                 self.index_of,
             )
+        self.scope = None
+        if card_of:
+            from .cardclf import load_or_fit_scope
+
+            self.scope = load_or_fit_scope(
+                settings.index_dir,
+                settings.corpus,
+                store.manifest.get("fingerprint", "none"),
+                store,
+                embed_model,
+                settings.oos_path,
+            )
 
     def _prototypes(self) -> np.ndarray | None:
         """Per clause, the normalised centroid of its card situations (a nearest-centroid view)."""
@@ -301,6 +314,7 @@ class Retriever:
                 math.log1p(len(qt)),
                 votes.max(),
                 float(clf.max()),
+                self.scope.proba(vec) if self.scope is not None else 0.5,
             ],
             np.float32,
         )

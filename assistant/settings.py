@@ -92,6 +92,10 @@ class Settings(BaseSettings):
         return self.corpus_dir / f"{self.corpus}.cards.json"
 
     @property
+    def oos_path(self) -> Path:
+        return self.corpus_dir / f"{self.corpus}.oos.json"
+
+    @property
     def store_dir(self) -> Path:
         return self.index_dir / self.corpus
 

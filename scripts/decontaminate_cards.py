@@ -1,4 +1,4 @@
-"""Remove card situations that are near-duplicates of any eval question (dev or test).
+"""Remove card situations and off-scope examples that near-duplicate any eval question.
 
 Cards are written without looking at the eval set, but two writers describing the same clause
 can land on the same story. This drops such card lines, with margins stricter than the test in
@@ -29,15 +29,12 @@ def main() -> int:
 
     model = SentenceTransformer(str(s.resolved_model_path()), device="cpu")
     qv = model.encode(questions, normalize_embeddings=True, batch_size=64)
-    removed = 0
-    for card in data["cards"]:
-        sits = card["situations"]
-        if not sits:
-            continue
-        sv = model.encode(sits, normalize_embeddings=True, batch_size=64)
-        sims = (sv @ qv.T).max(axis=1)
+    def prune(texts: list[str], label: str) -> list[str]:
+        if not texts:
+            return texts
+        sims = (model.encode(texts, normalize_embeddings=True, batch_size=64) @ qv.T).max(axis=1)
         keep = []
-        for text, sim in zip(sits, sims, strict=True):
+        for text, sim in zip(texts, sims, strict=True):
             t = set(tokens(text))
             close = sim > 0.85
             for q in qtok:
@@ -49,13 +46,23 @@ def main() -> int:
                     close = True
                     break
             if close:
-                removed += 1
-                print(f"drop [{card['clause_id']}] {text}")
+                print(f"drop [{label}] {text}")
             else:
                 keep.append(text)
-        card["situations"] = keep
+        return keep
+
+    before = sum(len(c["situations"]) for c in data["cards"])
+    for card in data["cards"]:
+        card["situations"] = prune(card["situations"], card["clause_id"])
+    after = sum(len(c["situations"]) for c in data["cards"])
     s.cards_path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"removed {removed} card situations", file=sys.stderr)
+    print(f"removed {before - after} card situations", file=sys.stderr)
+    if s.oos_path.exists():
+        oos = json.loads(s.oos_path.read_text(encoding="utf-8"))
+        n = len(oos["questions"])
+        oos["questions"] = prune(oos["questions"], "off-scope")
+        s.oos_path.write_text(json.dumps(oos, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(f"removed {n - len(oos['questions'])} off-scope examples", file=sys.stderr)
     return 0
 
 

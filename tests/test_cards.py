@@ -1,5 +1,7 @@
 """Clause cards: valid, and never a copy or near-duplicate of an eval question."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -13,6 +15,8 @@ S = Settings()
 CARDS = load_cards(S.cards_path)
 CASES = split_cases(S.evals_dir, "all")
 CARD_TEXTS = [t for c in CARDS for t in (*c.situations, ", ".join(c.keywords))]
+# Project-written off-scope examples (abstention training) obey the same rule.
+CARD_TEXTS += json.loads(S.oos_path.read_text(encoding="utf-8"))["questions"]
 
 
 def test_cards_point_to_real_clauses_and_cover_every_principle():
