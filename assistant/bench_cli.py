@@ -296,10 +296,15 @@ def format_table(res: dict[str, Any]) -> str:
             f"Throughput ask --batch ({tp['questions']} q)",
             f"{_f(tp['total_qps'])} q/s total, {_f(tp['steady_qps'])} q/s steady",
         ),
-        (f"Index build, cold ({b['vectors']} vectors)", _f(b["cold_s"], " s")),
+        (
+            f"Index build, cold ({b['vectors']} vectors)",
+            f"{_f(b['cold_s'], ' s')} (store {_f(b['cold_store_s'], ' s')}; "
+            f"{b['cold_texts_embedded']} texts embedded)",
+        ),
         (
             "Index build, nothing changed",
-            f"{_f(b['incremental_s'], ' s', 3)}, re-embedded: {'yes' if b['reembedded'] else 'no'}",
+            f"{_f(b['incremental_s'], ' s', 3)} (store {_f(b['incremental_store_s'], ' s', 3)}; "
+            f"{b['incremental_texts_embedded']} texts embedded)",
         ),
         ("Peak RSS, ask (fresh process)", _f(mem["ask_peak_rss_mb"], " MB", 0)),
         ("Peak RSS, app (VmHWM)", _f(mem["app_peak_rss_mb"], " MB", 0)),

@@ -13,7 +13,7 @@ FIGURES = {
     "cold_start": {"ask", "lookup", "clauses", "ask_import_only", "ask_ratio", "heavy_imports"},
     "warm_ask": {"questions", "p50_ms", "p95_ms", "stages", "load_s"},
     "throughput": {"questions", "total_qps", "steady_qps", "wall_s", "first_answer_s"},
-    "index_build": {"cold_s", "incremental_s", "reembedded", "vectors"},
+    "index_build": {"cold_s", "cold_store_s", "incremental_s", "incremental_store_s", "reembedded"},
     "memory": {"ask_peak_rss_mb", "app_peak_rss_mb", "app"},
     "scaling": {"rows", "plot", "seed", "queries"},
 }
@@ -36,6 +36,7 @@ def test_bench_quick_json_reports_every_figure(tmp_path):
     assert set(res["warm_ask"]["stages"]) == {"embed", "retrieve", "fuse", "compose"}
     assert res["cold_start"]["heavy_imports"] == {"lookup": [], "clauses": []}
     assert res["index_build"]["reembedded"] is False
+    assert res["index_build"]["incremental_texts_embedded"] == 0
     (row,) = res["scaling"]["rows"]
     assert row["clauses"] == 60
     assert {"build_s", "p50_ms", "p95_ms", "p50_no_embed_ms", "stages_p50_ms"} <= set(row)
