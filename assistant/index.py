@@ -43,13 +43,23 @@ def log(message: str) -> None:
 # Embedding model
 
 
+def disable_llm() -> None:
+    """No LLM is ever called: tell llama-index so (quietly; it prints a notice to stdout)."""
+    import contextlib
+    import io
+
+    from llama_index.core import Settings as LISettings
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        LISettings.llm = None
+
+
 def real_embed_model(settings: Settings) -> Any:
     """The bundled MiniLM through llama-index's HuggingFaceEmbedding, loaded by path (offline)."""
     offline_environment()
-    from llama_index.core import Settings as LISettings
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
-    LISettings.llm = None
+    disable_llm()
     path = settings.resolved_model_path()
     return HuggingFaceEmbedding(model_name=str(path), device="cpu", embed_batch_size=64)
 
@@ -197,12 +207,11 @@ def _new_collection(client: Any, name: str, manifest: dict[str, Any] | None) -> 
 
 def _fill(collection: Any, items: list[Entry], embed_model: Any, progress: bool) -> None:
     """Embed the entries through llama-index into the Chroma collection."""
-    from llama_index.core import Settings as LISettings
     from llama_index.core import StorageContext, VectorStoreIndex
     from llama_index.core.schema import TextNode
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
-    LISettings.llm = None
+    disable_llm()
     nodes = [
         TextNode(
             id_=e.key,
