@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     )
     dense_candidates: int = Field(80, ge=5, le=2000, description="Vectors fetched from the store.")
     top_k: int = Field(5, ge=1, le=20, description="Citations returned with an answer.")
+    cite_min_score: float = Field(
+        0.8,
+        ge=0.0,
+        le=1.0,
+        description="Learned score a clause needs to be cited beyond the top 2.",
+    )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
     host: str = Field("127.0.0.1", description="App bind address.")
     port: int = Field(7860, ge=0, le=65535, description="App port.")
