@@ -73,7 +73,8 @@ def page(browser, live_app):
 
 def _open(page, url: str) -> None:
     page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector("#imc-question textarea", timeout=30_000)
+    # Attached, not visible: a deep link switches to the Browse tab, hiding the Ask box.
+    page.wait_for_selector("#imc-question textarea", state="attached", timeout=30_000)
 
 
 def _ask(page, text: str, n: int) -> object:
