@@ -85,8 +85,9 @@ class ScopeClassifier:
         return float(1.0 / (1.0 + np.exp(-(self.w @ vec + self.b))))
 
 
-def load_or_fit_scope(index_dir: Path, corpus: str, fingerprint: str, store, embed_model,
-                      oos_path: Path) -> ScopeClassifier | None:
+def load_or_fit_scope(
+    index_dir: Path, corpus: str, fingerprint: str, store, embed_model, oos_path: Path
+) -> ScopeClassifier | None:
     import hashlib
     import json
 
