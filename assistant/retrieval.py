@@ -173,29 +173,15 @@ class Retriever:
         self.clause_vecs = self._matrix("clause")
         self.kw_vecs = self._matrix("keywords") if card_of else None
         self.proto_vecs = self._prototypes() if card_of else None
-        self.cardclf = None
+        # Classifiers fitted on the cards once per index fingerprint (never on eval questions).
+        self.cardclf = self.scope = None
         if card_of:
-            from .cardclf import load_or_fit
+            from .cardclf import load_or_fit, load_or_fit_scope
 
-            self.cardclf = load_or_fit(
-                settings.index_dir,
-                settings.corpus,
-                store.manifest.get("fingerprint", "none"),
-                store,
-                self.index_of,
-            )
-        self.scope = None
-        if card_of:
-            from .cardclf import load_or_fit_scope
-
-            self.scope = load_or_fit_scope(
-                settings.index_dir,
-                settings.corpus,
-                store.manifest.get("fingerprint", "none"),
-                store,
-                embed_model,
-                settings.oos_path,
-            )
+            fp = store.manifest.get("fingerprint", "none")
+            where = (settings.index_dir, settings.corpus, fp, store)
+            self.cardclf = load_or_fit(*where, self.index_of)
+            self.scope = load_or_fit_scope(*where, embed_model, settings.oos_path)
 
     def _prototypes(self) -> np.ndarray | None:
         """Per clause, the normalised centroid of its card situations (a nearest-centroid view)."""
