@@ -10,7 +10,7 @@ from typing import Any
 from .cards import load_cards
 from .compose import Composer, TemplateComposer, lookup_answer
 from .corpus import load_clauses
-from .guard import QuestionError, clean_question, looks_non_english
+from .guard import QuestionError, clean_question, looks_non_english, plain_text
 from .lookup import UnknownClauseError, reference_in_message, resolve
 from .models import Answer, Clause
 from .settings import Settings, offline_environment
@@ -117,7 +117,7 @@ class Assistant:
         if named:
             return lookup_answer(q, named, self.corpus), [c.id for c in named]
         context = self.followup_context(q, [clean_question(h, 10**6) for h in history if h.strip()])
-        query = f"{context} {q}" if context else q
+        query = plain_text(f"{context} {q}" if context else q)
         ranking = self.rank(query)
         abstained = self.retriever.abstains(ranking)
         ranked = [

@@ -72,3 +72,16 @@ def looks_non_english(text: str) -> bool:
         return False
     english = sum(w in _ENGLISH_HINTS for w in ws) / len(ws)
     return english < 0.08
+
+
+_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_TAG = re.compile(r"</?[a-zA-Z][^>]{0,200}>")
+_MD = re.compile(r"[*_`>#~|]+")
+
+
+def plain_text(question: str) -> str:
+    """The words of a question without markup (HTML tags, scripts, markdown symbols), for
+    retrieval only: what the user typed is still shown exactly, as text."""
+    text = _TAG.sub(" ", _SCRIPT.sub(" ", question))
+    text = " ".join(_MD.sub(" ", text).split())
+    return text or question
