@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install browser index lint format audit bench eval clean
+.PHONY: run test install browser index lint format audit lock bench eval clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +45,12 @@ lint: install
 format: install
 	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
 
+# Known-vulnerability audit of the locked versions (requirements.lock = pip freeze of .venv).
 audit: install
-	$(VENV)/bin/pip-audit --skip-editable
+	$(VENV)/bin/pip-audit -r requirements.lock --no-deps --disable-pip
+
+lock: install
+	$(VENV)/bin/pip freeze --exclude-editable | grep -v '^imc-ethics' > requirements.lock
 
 bench: index
 	$(PY) -m assistant bench
