@@ -253,11 +253,29 @@ class VectorStore:
             for m, d in zip(res["metadatas"][0], res["distances"][0], strict=True)
         ]
 
-    def vectors(self, source: str) -> tuple[list[str], np.ndarray]:
-        """All vectors of one source kind ("clause", "keywords"), as (clause ids, matrix)."""
-        res = self._collection.get(where={"source": source}, include=["metadatas", "embeddings"])
-        ids = [m["clause_id"] for m in res["metadatas"]]
-        return ids, np.asarray(res["embeddings"], dtype=np.float32).reshape(len(ids), -1)
+    def vectors(self, source: str, page: int = 5000) -> tuple[list[str], np.ndarray]:
+        """All vectors of one source kind ("clause", "keywords"), as (clause ids, matrix).
+
+        Read in pages: one request for 50k vectors overflows SQLite's variable limit."""
+        ids: list[str] = []
+        chunks: list[np.ndarray] = []
+        offset = 0
+        while True:
+            res = self._collection.get(
+                where={"source": source},
+                limit=page,
+                offset=offset,
+                include=["metadatas", "embeddings"],
+            )
+            got = [m["clause_id"] for m in res["metadatas"]]
+            if got:
+                ids.extend(got)
+                chunks.append(np.asarray(res["embeddings"], dtype=np.float32).reshape(len(got), -1))
+            if len(got) < page:
+                break
+            offset += page
+        dim = chunks[0].shape[1] if chunks else 0
+        return ids, np.vstack(chunks) if chunks else np.zeros((0, dim), np.float32)
 
 
 # --------------------------------------------------------------------------------------------
