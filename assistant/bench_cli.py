@@ -28,7 +28,7 @@ def register(parser: argparse.ArgumentParser) -> None:
         "--quick", action="store_true", help="few repetitions and tiny scaling sizes (smoke test)"
     )
     parser.add_argument(
-        "--out", metavar="DIR", default="docs/bench", help="where the plot and results go"
+        "--out", metavar="DIR", help="where the plot and results go (default: docs/bench)"
     )
     parser.add_argument(
         "--scale-sizes",
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         else (QUICK_SIZES if quick else DEFAULT_SIZES)
     )
     sizes = [int(x) for x in sizes_arg.replace(" ", "").split(",") if x]
-    out_dir = Path(args.out)
+    out_dir = Path(args.out) if args.out else bench.ROOT / "docs" / "bench"
     out_dir.mkdir(parents=True, exist_ok=True)
     env = _env(args.threads)
     py = [sys.executable, "-m", "assistant", *_global_flags(args, settings)]
