@@ -29,6 +29,14 @@ _PRONOUN = re.compile(r"\b(it|that|this|they|them|he|she|him|her|those|these|so)
 __all__ = ["Assistant", "QuestionError", "UnknownClauseError"]
 
 
+def _query_threads(n: int) -> None:
+    """One short question is embedded fastest on one thread; with two, torch's thread barrier
+    stalls for hundreds of milliseconds whenever another process holds a core."""
+    import torch
+
+    torch.set_num_threads(n)
+
+
 class Assistant:
     """Answers questions about the Code with verbatim clause citations.
 
@@ -61,6 +69,7 @@ class Assistant:
 
         embed_model = embed_model or real_embed_model(settings)
         store = ensure_index(settings, embed_model, force=rebuild, progress=progress)
+        _query_threads(settings.query_threads)
         clauses = load_clauses(settings.clauses_path)
         cards = load_cards(settings.cards_path) if settings.use_cards else ()
         model = RankerModel.load(ranker_path(settings))

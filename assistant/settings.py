@@ -74,6 +74,9 @@ class Settings(BaseSettings):
         le=1.0,
         description="Learned score a clause needs to be cited beyond the top 2.",
     )
+    query_threads: int = Field(
+        1, ge=1, le=64, description="Torch threads for embedding questions (builds use all cores)."
+    )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
     host: str = Field("127.0.0.1", description="App bind address.")
     port: int = Field(7860, ge=0, le=65535, description="App port.")
