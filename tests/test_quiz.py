@@ -227,7 +227,9 @@ def test_bad_requests_are_clear(fake_builder, tmp_path):
 
 
 def test_eval_files_are_only_read(bank_file):
-    digest = lambda: {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in EVALS.iterdir()}
+    digest = lambda: {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in EVALS.iterdir() if p.is_file()
+    }
     before = digest()
     bank = load_bank(EVALS, IDS, bank_file)
     QuizBuilder(CLAUSES, bank, assistant=FakeAssistant()).build(QuizSettings(n=20), seed=1)
