@@ -45,7 +45,6 @@ def log(message: str) -> None:
 
 def disable_llm() -> None:
     """No LLM is ever called: tell llama-index so (quietly; it prints a notice to stdout)."""
-    import contextlib
     import io
 
     from llama_index.core import Settings as LISettings
@@ -168,24 +167,6 @@ def _persistent_client(path: Path) -> Any:
     import chromadb
 
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings())
-
-
-def _http_client(settings: Settings) -> Any:
-    """A client of the ``chroma run`` server named by the settings, checked with a heartbeat."""
-    import chromadb
-
-    where = f"{settings.chroma_host}:{settings.chroma_port}"
-    try:
-        client = chromadb.HttpClient(
-            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings()
-        )
-        client.heartbeat()
-    except Exception as exc:
-        raise IndexError_(
-            f"cannot reach the Chroma server at {where} ({type(exc).__name__}: "
-            f"{str(exc)[:160]}); start one with `chroma run --path DIR --host HOST --port PORT`"
-        ) from exc
-    return client
 
 
 def _forget_client(path: Path) -> None:
@@ -375,71 +356,6 @@ def _clean_stale_builds(settings: Settings) -> None:
         shutil.rmtree(p, ignore_errors=True)
 
 
-def _server_names(client: Any) -> set[str]:
-    return {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}
-
-
-def _is_build_of(name: str, corpus: str) -> bool:
-    """True for a finished build of exactly this corpus: ``<corpus>-<16 hex digits>``.
-
-    Not for another corpus whose name merely starts with this one (``mini-code`` vs
-    ``mini-code-v2-…``) nor for another process's ``…-building-<pid>`` collection.
-    """
-    rest = name[len(corpus) + 1 :] if name.startswith(f"{corpus}-") else ""
-    return len(rest) == 16 and all(ch in "0123456789abcdef" for ch in rest)
-
-
-def _server_store(
-    settings: Settings, embed_model: Any, manifest: dict[str, Any], force: bool, progress: bool
-) -> VectorStore:
-    """The corpus's collection on a Chroma server, built first when missing, partial or forced.
-
-    One collection per corpus and fingerprint, ``<corpus>-<fingerprint[:16]>``, so several
-    corpora (and app instances) share one server. A build fills ``…-building-<pid>`` and renames it
-    when complete. Older builds of the corpus are listed, not dropped: an instance not yet
-    upgraded may still be reading one.
-    """
-    client = _http_client(settings)
-    name = f"{settings.corpus}-{manifest['fingerprint'][:16]}"
-    items = entries(settings, load_clauses(settings.clauses_path))
-    full = {**manifest, "entries": len(items), "collection": name}
-    existing = _server_names(client)
-    if name in existing and not force:
-        col = client.get_collection(name, embedding_function=None)
-        if col.count() == len(items):
-            return VectorStore(col, full)
-        log(f"collection {name} on the server is incomplete: rebuilding")
-    where = f"{settings.chroma_host}:{settings.chroma_port}"
-    log(f"building collection {name} on chroma server {where}")
-    building = f"{name}-building-{os.getpid()}"
-    if building in existing:
-        client.delete_collection(building)
-    col = _new_collection(client, building, full)
-    try:
-        _fill(col, items, embed_model, progress)
-        if col.count() != len(items):
-            raise IndexError_(f"server build of {name} is incomplete")
-        if name in _server_names(client):
-            client.delete_collection(name)
-        col.modify(name=name)
-    except Exception:
-        with contextlib.suppress(Exception):
-            client.delete_collection(building)
-        if name not in _server_names(client):
-            raise
-        log(f"collection {name} was built meanwhile by another process: using it")
-    except BaseException:  # interrupted: leave no half-built collection behind
-        with contextlib.suppress(Exception):
-            client.delete_collection(building)
-        raise
-    older = sorted(
-        n for n in _server_names(client) if n != name and _is_build_of(n, settings.corpus)
-    )
-    if older:
-        log(f"older builds of {settings.corpus} on the server (drop when unused): {older}")
-    return VectorStore(client.get_collection(name, embedding_function=None), full)
-
-
 def ensure_index(
     settings: Settings, embed_model: Any, *, force: bool = False, progress: bool | None = None
 ) -> VectorStore:
@@ -448,7 +364,9 @@ def ensure_index(
     manifest = manifest_for(settings, embed_model)
     with _lock(settings):
         if settings.chroma_host:
-            return _server_store(settings, embed_model, manifest, force, progress)
+            from .index_server import server_store
+
+            return server_store(settings, embed_model, manifest, force, progress)
         _clean_stale_builds(settings)
         if not force:
             store = _open_local(settings, manifest)

@@ -108,7 +108,7 @@ def _same(a, b) -> None:
 
 
 def _collections(server) -> dict[str, int]:
-    from assistant.index import _http_client
+    from assistant.index_server import _http_client
 
     client = _http_client(_settings(Path("."), server))
     return {c.name: c.count() for c in client.list_collections()}
