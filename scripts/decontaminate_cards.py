@@ -29,6 +29,7 @@ def main() -> int:
 
     model = SentenceTransformer(str(s.resolved_model_path()), device="cpu")
     qv = model.encode(questions, normalize_embeddings=True, batch_size=64)
+
     def prune(texts: list[str], label: str) -> list[str]:
         if not texts:
             return texts
@@ -61,7 +62,9 @@ def main() -> int:
         oos = json.loads(s.oos_path.read_text(encoding="utf-8"))
         n = len(oos["questions"])
         oos["questions"] = prune(oos["questions"], "off-scope")
-        s.oos_path.write_text(json.dumps(oos, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        s.oos_path.write_text(
+            json.dumps(oos, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
         print(f"removed {n - len(oos['questions'])} off-scope examples", file=sys.stderr)
     return 0
 
