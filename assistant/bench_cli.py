@@ -38,7 +38,10 @@ def register(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--repeats", type=int, help="fresh processes per cold start (default 5)")
     parser.add_argument(
-        "--threads", type=int, help="torch/OpenMP threads for every measured process"
+        "--threads",
+        type=int,
+        help="torch threads for builds and questions in every measured process "
+        "(default: all cores for builds, IMC_QUERY_THREADS for questions)",
     )
     parser.add_argument(
         "--profile", action="store_true", help="also write pyinstrument profiles to --out"
@@ -62,8 +65,9 @@ def _env(threads: int | None) -> dict[str, str]:
 
     offline_environment()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    if threads:
-        env.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+    if threads:  # OpenMP for builds; the assistant sets IMC_QUERY_THREADS after loading
+        os.environ["IMC_QUERY_THREADS"] = str(threads)
+        env.update(OMP_NUM_THREADS=str(threads), IMC_QUERY_THREADS=str(threads))
     return env
 
 
@@ -100,7 +104,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "questions_from": source,
             "quick": quick,
             "repeats": repeats,
-            "threads": args.threads or "default",
+            "threads": args.threads
+            or f"default (questions: {getattr(settings, 'query_threads', 'all cores')})",
         },
     }
     t_start = time.perf_counter()
