@@ -169,6 +169,11 @@ class Retriever:
         self.bm_clause = _bm25(clause_docs)
         self.bm_card = _bm25(card_docs) if any(card_docs) else None
         self.kind = np.array([c.kind for c in self.clauses])
+        self._kind_masks = (
+            (self.kind == "definition").astype(np.float32),
+            (self.kind == "sanction").astype(np.float32),
+            np.isin(self.kind, ["prose", "value", "pledge"]).astype(np.float32),
+        )
         # Clause-text and keyword vectors, cached from the store: scored exactly for every clause.
         self.clause_vecs = self._matrix("clause")
         self.kw_vecs = self._matrix("keywords") if card_of else None
@@ -255,12 +260,6 @@ class Retriever:
         rrf = 30.0 * (1.0 / (60 + rank_d) + 1.0 / (60 + rank_b))
         defq = 1.0 if _DEFQ.search(query) else 0.0
         sanq = 1.0 if _SANQ.search(query) else 0.0
-        if getattr(self, "_kind_masks", None) is None:  # per corpus, not per query
-            self._kind_masks = (
-                (self.kind == "definition").astype(np.float32),
-                (self.kind == "sanction").astype(np.float32),
-                np.isin(self.kind, ["prose", "value", "pledge"]).astype(np.float32),
-            )
         is_def, is_san, is_prose = self._kind_masks
         X = np.column_stack(
             [
