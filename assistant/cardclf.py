@@ -103,7 +103,10 @@ def load_or_fit_scope(
         except (OSError, ValueError, KeyError):
             pass
     questions = json.loads(raw.decode("utf-8"))["questions"]
-    neg = np.asarray(embed_model.get_text_embedding_batch(questions), np.float32)
+    from .index import build_threads
+
+    with build_threads():
+        neg = np.asarray(embed_model.get_text_embedding_batch(questions), np.float32)
     pos = np.vstack([store.vectors(s)[1] for s in ("situation", "keywords", "clause")])
     from sklearn.linear_model import LogisticRegression
 

@@ -186,6 +186,21 @@ def _new_collection(client: Any, name: str, manifest: dict[str, Any] | None) -> 
     return client.create_collection(name=name, metadata=meta, embedding_function=None)
 
 
+@contextlib.contextmanager
+def build_threads():
+    """All cores for embedding many texts. Questions run on one thread (`query_threads`), and a
+    rebuild in the same process must not inherit that."""
+    import torch
+
+    before = torch.get_num_threads()
+    cores = os.environ.get("OMP_NUM_THREADS", "")  # an explicit limit wins
+    torch.set_num_threads(int(cores) if cores.isdigit() else len(os.sched_getaffinity(0)))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def _fill(collection: Any, items: list[Entry], embed_model: Any, progress: bool) -> None:
     """Embed the entries through llama-index into the Chroma collection."""
     from llama_index.core import StorageContext, VectorStoreIndex
@@ -204,13 +219,14 @@ def _fill(collection: Any, items: list[Entry], embed_model: Any, progress: bool)
     ]
     store = ChromaVectorStore(chroma_collection=collection)
     ctx = StorageContext.from_defaults(vector_store=store)
-    VectorStoreIndex(
-        nodes,
-        storage_context=ctx,
-        embed_model=embed_model,
-        show_progress=progress,
-        insert_batch_size=4096,
-    )
+    with build_threads():
+        VectorStoreIndex(
+            nodes,
+            storage_context=ctx,
+            embed_model=embed_model,
+            show_progress=progress,
+            insert_batch_size=4096,
+        )
 
 
 class VectorStore:
