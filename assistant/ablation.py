@@ -18,15 +18,17 @@ from .models import EvalReport
 from .retrieval import QUERY_FEATURES, RankerModel, Retriever, ranker_path
 from .settings import Settings
 
-BASE = dict(use_cards=False, section_context=False, normalise_queries=False)
+BASE = dict(use_cards=False, section_context=False, normalise_queries=False, fine_tune=False)
+CARDS = {**BASE, "section_context": True, "use_cards": True, "fusion": "rrf"}
 CONFIGS: list[tuple[str, dict]] = [
     ("dense only (clause text)", {**BASE, "fusion": "dense"}),
     ("BM25 only (clause text)", {**BASE, "fusion": "bm25"}),
     ("hybrid RRF", {**BASE, "fusion": "rrf"}),
     ("+ section context", {**BASE, "section_context": True, "fusion": "rrf"}),
-    ("+ clause cards", {**BASE, "section_context": True, "use_cards": True, "fusion": "rrf"}),
-    ("+ query normalisation (not kept)", {"normalise_queries": True, "fusion": "rrf"}),
-    ("cards + card classifier + learned fusion + abstainer (full)", {"fusion": "learned"}),
+    ("+ clause cards", CARDS),
+    ("+ query normalisation (not kept)", {**CARDS, "normalise_queries": True}),
+    ("+ MiniLM fine-tuned on the cards", {**CARDS, "fine_tune": True}),
+    ("+ card classifier, learned fusion, abstainer (full)", {"fusion": "learned"}),
 ]
 
 
@@ -63,10 +65,19 @@ def _dense_threshold(retriever: Retriever, s: Settings) -> float:
 def ablation_reports(settings: Settings, split: str, embed_model=None) -> list[EvalReport]:
     from .index import real_embed_model
 
-    embed_model = embed_model or real_embed_model(settings)
+    models: dict[bool, object] = {}
+
+    def model_for(tuned: bool):
+        if embed_model is not None:  # tests: one fake model for every row
+            return embed_model
+        if tuned not in models:
+            models[tuned] = real_embed_model(settings.model_copy(update={"fine_tune": tuned}))
+        return models[tuned]
+
     cases = split_cases(settings.evals_dir, split)
     reports = []
     for name, overrides in CONFIGS:
-        assistant = _assistant_for(settings, name, embed_model, overrides)
+        tuned = overrides.get("fine_tune", settings.fine_tune)
+        assistant = _assistant_for(settings, name, model_for(tuned), overrides)
         reports.append(metrics(run_cases(assistant, cases), split, name))
     return reports

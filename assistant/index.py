@@ -60,7 +60,38 @@ def real_embed_model(settings: Settings) -> Any:
 
     disable_llm()
     path = settings.resolved_model_path()
+    if settings.fine_tune and settings.use_cards and settings.cards_path.exists():
+        from .tune import ensure_tuned
+
+        path = ensure_tuned(settings, path, log=log)
     return HuggingFaceEmbedding(model_name=str(path), device="cpu", embed_batch_size=64)
+
+
+def weights_sha256(weights: Path, cache_dir: Path) -> str:
+    """SHA-256 of a weights file, cached in cache_dir by path, size and mtime (hashing 90 MB costs
+    a cold start about 0.2 s)."""
+    st = weights.stat()
+    cache_file = cache_dir / ".weights-hash.json"
+    key = f"{weights.resolve()}:{st.st_size}:{st.st_mtime_ns}"
+    try:
+        cached = json.loads(cache_file.read_text())
+    except (OSError, ValueError):
+        cached = {}
+    if not isinstance(cached, dict) or "key" in cached:  # the old one-entry format
+        cached = {}
+    if key in cached:
+        return cached[key]
+    digest = sha256_file(weights)
+    cached = {k: v for k, v in cached.items() if Path(k.rsplit(":", 2)[0]).exists()}
+    cached[key] = digest
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(cached, indent=1))
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass
+    return digest
 
 
 def model_fingerprint(embed_model: Any, settings: Settings) -> dict[str, str]:
@@ -72,21 +103,7 @@ def model_fingerprint(embed_model: Any, settings: Settings) -> dict[str, str]:
     weights = Path(name) / "model.safetensors"
     if not weights.exists():
         return {"model": name, "weights_sha256": "unknown"}
-    st = weights.stat()
-    cache_file = settings.index_dir / ".weights-hash.json"
-    key = f"{weights}:{st.st_size}:{st.st_mtime_ns}"
-    try:
-        cached = json.loads(cache_file.read_text())
-        if cached.get("key") == key:
-            return {"model": name, "weights_sha256": cached["sha256"]}
-    except (OSError, ValueError):
-        pass
-    digest = sha256_file(weights)
-    try:
-        settings.index_dir.mkdir(parents=True, exist_ok=True)
-        cache_file.write_text(json.dumps({"key": key, "sha256": digest}))
-    except OSError:
-        pass
+    digest = weights_sha256(weights, settings.index_dir)
     return {"model": name, "weights_sha256": digest}
 
 

@@ -54,6 +54,14 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("CHROMA_PORT", "IMC_CHROMA_PORT", "chroma_port"),
         description="Chroma server port.",
     )
+    fine_tune: bool = Field(
+        True,
+        description="Fine-tune the model on the clause cards at build time (cached in the index "
+        "folder, redone only when the cards, clauses or base weights change).",
+    )
+    tuned_dir: Path | None = Field(
+        None, description="Where the fine-tuned weights are cached; default: index_dir."
+    )
     use_cards: bool = Field(True, description="Index the clause cards as extra vectors and terms.")
     section_context: bool = Field(
         True, description="Prefix section titles to embedded clause text."

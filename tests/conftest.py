@@ -42,6 +42,14 @@ def no_outbound_traffic(tmp_path_factory):
     assert not violations, f"outbound network traffic attempted:\n{violations}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_tuned_model(tmp_path_factory):
+    """The fine-tuned model (about 80 s to train) is shared by every real index of the session,
+    in this process and its subprocesses; each index itself still lives in its own folder."""
+    os.environ["IMC_TUNED_DIR"] = str(tmp_path_factory.mktemp("tuned-model"))
+    yield
+
+
 @pytest.fixture
 def mini_settings(tmp_path):
     """Settings for the tiny fixture corpus with a fresh index folder."""

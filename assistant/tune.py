@@ -1,0 +1,163 @@
+"""Fine-tune the bundled MiniLM on the clause cards, once per cards change, at index-build time.
+
+Each card line (a situation, or the joined keywords) is paired with the text of its clause and the
+model is trained for one epoch with in-batch negatives (a symmetric multiple-negatives ranking
+loss), so that everyday wording lands near the clause it is about. Only the project's cards and
+the Code's text are used, never eval questions.
+
+The tuned weights are cached in the index folder (``.tuned-<corpus>-<key>/``, never in git), keyed
+by the base weights, the clauses, the cards and the training recipe: nothing changed means nothing
+is trained again. About 80 s on 2 CPU cores for the IMC cards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shutil
+import time
+from pathlib import Path
+
+from .cards import load_cards
+from .corpus import load_clauses
+from .settings import Settings
+
+EPOCHS = 1
+LEARNING_RATE = 5e-5
+BATCH = 32
+MAX_TOKENS = 64
+SCALE = 20.0
+WARMUP = 0.1
+SEED = 0
+VERSION = 1
+MARKER = "tuned.json"
+
+
+def training_pairs(settings: Settings) -> list[tuple[str, str]]:
+    """(card line, clause text as embedded) pairs, in card order."""
+    from .index import clause_embed_text
+
+    clauses = {c.id: c for c in load_clauses(settings.clauses_path)}
+    pairs = []
+    for card in load_cards(settings.cards_path):
+        clause = clauses.get(card.clause_id)
+        if clause is None:
+            continue
+        anchor = clause_embed_text(clause, settings.section_context)
+        lines = [*card.situations, *([", ".join(card.keywords)] if card.keywords else [])]
+        pairs.extend((line, anchor) for line in lines)
+    return pairs
+
+
+def tuned_key(settings: Settings, base: Path) -> str:
+    """What the tuned weights depend on: base weights, clauses, cards and this recipe."""
+    recipe = [VERSION, EPOCHS, LEARNING_RATE, BATCH, MAX_TOKENS, SCALE, WARMUP, SEED]
+    h = hashlib.sha256(json.dumps(recipe).encode())
+    weights = base / "model.safetensors"
+    from .index import weights_sha256
+
+    digest = weights_sha256(weights, tuned_root(settings)) if weights.exists() else str(base)
+    h.update(digest.encode())
+    h.update(json.dumps(training_pairs(settings)).encode())
+    return h.hexdigest()[:16]
+
+
+def tuned_root(settings: Settings) -> Path:
+    return settings.tuned_dir or settings.index_dir
+
+
+def ensure_tuned(settings: Settings, base: Path, log=print) -> Path:
+    """The tuned model folder for these cards, training it first if it is not cached."""
+    from filelock import FileLock
+
+    root = tuned_root(settings)
+    root.mkdir(parents=True, exist_ok=True)
+    key = tuned_key(settings, base)
+    final = root / f".tuned-{settings.corpus}-{key}"
+    if (final / MARKER).exists():
+        return final
+    with FileLock(str(root / f".tuned-{settings.corpus}.lock")):
+        if (final / MARKER).exists():  # another process finished it meanwhile
+            return final
+        pairs = training_pairs(settings)
+        log(f"fine-tuning the model on {len(pairs)} card lines (once per cards change)")
+        tmp = root / f".tuning-{settings.corpus}-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            seconds = train(base, pairs, tmp)
+            (tmp / MARKER).write_text(
+                json.dumps({"key": key, "pairs": len(pairs), "seconds": round(seconds, 1)})
+            )
+            shutil.rmtree(final, ignore_errors=True)
+            os.replace(tmp, final)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        for old in root.glob(f".tuned-{settings.corpus}-*"):
+            if old.is_dir() and old != final:
+                shutil.rmtree(old, ignore_errors=True)
+        log(f"fine-tuned in {seconds:.0f}s")
+    return final
+
+
+def _batches(pairs: list[tuple[str, str]], rng: random.Random) -> list[list[tuple[str, str]]]:
+    """Shuffled batches in which no clause appears twice (its twin would be a false negative)."""
+    pool = list(pairs)
+    rng.shuffle(pool)
+    out = []
+    while pool:
+        seen, batch, rest = set(), [], []
+        for p in pool:
+            if p[1] not in seen and len(batch) < BATCH:
+                batch.append(p)
+                seen.add(p[1])
+            else:
+                rest.append(p)
+        out.append(batch)
+        pool = rest
+    return [b for b in out if len(b) >= 4]
+
+
+def train(base: Path, pairs: list[tuple[str, str]], out: Path) -> float:
+    """One epoch of symmetric in-batch-negative training; saves a sentence-transformers folder."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    from .index import build_threads
+
+    t0 = time.perf_counter()
+    rng = random.Random(SEED)
+    torch.manual_seed(SEED)
+    model = SentenceTransformer(str(base), device="cpu")
+    long_tokens = model.max_seq_length
+    model.max_seq_length = MAX_TOKENS
+    batches = [b for _ in range(EPOCHS) for b in _batches(pairs, rng)]
+    opt = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE)
+    steps, warm = max(1, len(batches)), max(1, int(WARMUP * len(batches)))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, 1.0 - s / steps)
+    )
+    norm = torch.nn.functional.normalize
+    xent = torch.nn.functional.cross_entropy
+
+    def encode(texts: list[str]):
+        prepare = getattr(model, "preprocess", None) or model.tokenize
+        return norm(model(prepare(texts))["sentence_embedding"], dim=-1)
+
+    model.train()
+    with build_threads():
+        for batch in batches:
+            q = encode([line for line, _ in batch])
+            d = encode([anchor for _, anchor in batch])
+            logits = SCALE * q @ d.T
+            labels = torch.arange(len(batch))
+            loss = (xent(logits, labels) + xent(logits.T, labels)) / 2
+            loss.backward()
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+    model.eval()
+    model.max_seq_length = long_tokens
+    model.save(str(out))
+    return time.perf_counter() - t0
