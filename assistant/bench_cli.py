@@ -156,7 +156,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     _log("index build: cold into a fresh folder, then with nothing changed")
     embed_model = assistant.retriever.embed_model
-    res["index_build"] = bench.index_build(assistant.settings, embed_model)
+    res["index_build"] = bench.index_build(assistant.settings, embed_model, fine_tune=not quick)
 
     res["scaling"] = _scaling(settings, embed_model, clauses, questions, sizes, quick, out_dir)
     res["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -236,7 +236,18 @@ def targets(res: dict[str, Any]) -> list[dict[str, Any]]:
             not (cold["heavy_imports"]["lookup"] or cold["heavy_imports"]["clauses"]),
         ),
         ("ask cold start / import cost", "<= 1.5x", cold["ask_ratio"], cold["ask_ratio"] <= 1.5),
-        ("index build, cold", "<= 20 s", build["cold_s"], build["cold_s"] <= 20),
+        (
+            "index build, cold (tuned weights cached)",
+            "<= 20 s",
+            build["cold_s"],
+            build["cold_s"] <= 20,
+        ),
+        (
+            "index build from scratch incl. fine-tuning",
+            "<= 180 s (issue 3)",
+            build.get("from_scratch_s"),
+            (build["from_scratch_s"] <= 180) if "from_scratch_s" in build else None,
+        ),
         (
             "index build, nothing changed",
             "<= 2 s, no re-embedding",
@@ -310,6 +321,11 @@ def format_table(res: dict[str, Any]) -> str:
             "Index build, nothing changed",
             f"{_f(b['incremental_s'], ' s', 3)} (store {_f(b['incremental_store_s'], ' s', 3)}; "
             f"{b['incremental_texts_embedded']} texts embedded)",
+        ),
+        (
+            "Fine-tuning on the cards (once)",
+            f"{_f(b.get('fine_tune_s'), ' s', 1)} ({b.get('fine_tune_pairs', 'n/a')} card lines; "
+            f"from scratch with the cold build: {_f(b.get('from_scratch_s'), ' s', 1)})",
         ),
         ("Peak RSS, ask (fresh process)", _f(mem["ask_peak_rss_mb"], " MB", 0)),
         ("Peak RSS, app (VmHWM)", _f(mem["app_peak_rss_mb"], " MB", 0)),
