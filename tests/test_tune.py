@@ -76,6 +76,11 @@ def test_real_training_is_cached(tune_settings):
     said.clear()
     assert tune.ensure_tuned(tune_settings, base, log=said.append) == path
     assert not said  # cached: no training
+    # Deterministic: a second machine-identical build gets the same bytes (so the same index
+    # fingerprint, hence the same collection on a shared Chroma server).
+    other = tune_settings.model_copy(update={"tuned_dir": tune_settings.tuned_dir / "again"})
+    again = tune.ensure_tuned(other, base, log=said.append)
+    assert (again / "model.safetensors").read_bytes() == (path / "model.safetensors").read_bytes()
 
 
 def test_real_assistant_uses_the_tuned_model(real_assistant):
