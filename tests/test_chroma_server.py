@@ -152,7 +152,7 @@ def test_two_corpora_side_by_side_answer_like_the_embedded_store(
     assert again.retriever.store.manifest["collection"] == imc
 
 
-def test_cli_asks_through_the_server(chroma_server, embed_model, tmp_path):
+def test_cli_asks_through_the_server(chroma_server, tmp_path):
     """`--chroma-url` and `--corpus` on the command line: same answer as the embedded store."""
     from assistant import Assistant
     from assistant.cli import answer_json
@@ -166,7 +166,8 @@ def test_cli_asks_through_the_server(chroma_server, embed_model, tmp_path):
     assert r.returncode == 0, r.stderr.decode()[-2000:]
     got = json.loads(r.stdout)
     kw = dict(corpus="mini-code", corpus_dir=DATA)
-    local = Assistant.load(_settings(tmp_path / "local", **kw), embed_model=embed_model)
+    local = Assistant.load(_settings(tmp_path / "local", **kw))  # the model tuned on mini's cards
+    assert "tuned-mini-code-" in local.retriever.embed_model.model_name
     want = answer_json(local.ask(q))
     assert (got["answer"], got["abstained"]) == (want["answer"], want["abstained"])
     assert [c["clause_id"] for c in got["citations"]] == [c["clause_id"] for c in want["citations"]]
