@@ -87,3 +87,26 @@ def test_real_assistant_uses_the_tuned_model(real_assistant):
     name = real_assistant.retriever.embed_model.model_name
     assert "/.tuned-imc-code-of-ethics-" in name
     assert real_assistant.retriever.store.manifest["model"] == name
+
+
+def test_two_processes_tune_once(tune_settings):
+    """Two processes starting on a fresh clone (say the app and a CLI call): one trains, the
+    other waits on the lock and reuses the result."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from assistant.settings import Settings; "
+        "from assistant import tune; "
+        "s = Settings(corpus_dir=Path(sys.argv[1]), corpus='mini-code', tuned_dir=Path(sys.argv[2])); "
+        "print(tune.ensure_tuned(s, s.resolved_model_path(), log=lambda m: print('LOG', m)))"
+    )
+    args = [sys.executable, "-c", code, str(tune_settings.corpus_dir), str(tune_settings.tuned_dir)]
+    procs = [subprocess.Popen(args, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=300)[0] for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    paths = {o.strip().splitlines()[-1] for o in outs}
+    assert len(paths) == 1
+    assert sum("LOG fine-tuning" in o for o in outs) == 1
+    tuned = [p for p in tune_settings.tuned_dir.iterdir() if p.is_dir()]
+    assert [p.name for p in tuned] == [paths.pop().rsplit("/", 1)[-1]]
