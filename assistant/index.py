@@ -166,7 +166,11 @@ def manifest_for(settings: Settings, embed_model: Any) -> dict[str, Any]:
         "settings": {"section_context": settings.section_context, "use_cards": settings.use_cards},
         "versions": versions,
     }
-    m["fingerprint"] = hashlib.sha256(json.dumps(m, sort_keys=True).encode()).hexdigest()
+    # The model's folder is recorded but not fingerprinted: the weights hash identifies the model,
+    # so instances installed at different paths share one collection on a Chroma server.
+    known = m["weights_sha256"] != "unknown"
+    keyed = {k: v for k, v in m.items() if not (k == "model" and known)}
+    m["fingerprint"] = hashlib.sha256(json.dumps(keyed, sort_keys=True).encode()).hexdigest()
     return m
 
 

@@ -86,3 +86,21 @@ def test_interrupted_build_leaves_serving_index_intact(mini_settings, fake_embed
     again = ensure_index(mini_settings, fake_embed)
     assert again.manifest["fingerprint"] == good.manifest["fingerprint"]
     assert not list(mini_settings.index_dir.glob(".build-*"))
+
+
+def test_fingerprint_follows_weights_not_install_path(mini_settings, tmp_path):
+    """Two instances installed in different folders, same weights: one collection on a server."""
+    from assistant.index import manifest_for
+
+    class Model:
+        def __init__(self, path):
+            self.model_name = str(path)
+
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "model.safetensors").write_bytes(b"same weights")
+    a = manifest_for(mini_settings, Model(tmp_path / "a"))
+    b = manifest_for(mini_settings, Model(tmp_path / "b"))
+    assert a["model"] != b["model"] and a["fingerprint"] == b["fingerprint"]
+    (tmp_path / "b" / "model.safetensors").write_bytes(b"other weights")
+    assert manifest_for(mini_settings, Model(tmp_path / "b"))["fingerprint"] != a["fingerprint"]
