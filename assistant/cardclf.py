@@ -103,7 +103,7 @@ def load_or_fit_scope(
         except (OSError, ValueError, KeyError):
             pass
     questions = json.loads(raw.decode("utf-8"))["questions"]
-    from .index import build_threads
+    from .embedding import build_threads
 
     with build_threads():
         neg = np.asarray(embed_model.get_text_embedding_batch(questions), np.float32)

@@ -56,7 +56,7 @@ def tuned_key(settings: Settings, base: Path) -> str:
     recipe = [VERSION, EPOCHS, LEARNING_RATE, BATCH, MAX_TOKENS, SCALE, WARMUP, SEED]
     h = hashlib.sha256(json.dumps(recipe).encode())
     weights = base / "model.safetensors"
-    from .index import weights_sha256
+    from .embedding import weights_sha256
 
     digest = weights_sha256(weights, tuned_root(settings)) if weights.exists() else str(base)
     h.update(digest.encode())
@@ -124,7 +124,7 @@ def train(base: Path, pairs: list[tuple[str, str]], out: Path) -> float:
     import torch
     from sentence_transformers import SentenceTransformer
 
-    from .index import build_threads
+    from .embedding import build_threads
 
     t0 = time.perf_counter()
     rng = random.Random(SEED)
