@@ -63,7 +63,7 @@ def _dense_threshold(retriever: Retriever, s: Settings) -> float:
 
 
 def ablation_reports(settings: Settings, split: str, embed_model=None) -> list[EvalReport]:
-    from .index import real_embed_model
+    from .embedding import real_embed_model
 
     models: dict[bool, object] = {}
 

@@ -64,7 +64,8 @@ class Assistant:
         """Open (building if needed) the index and load the model. Heavy: imports torch."""
         offline_environment()
         settings = settings or Settings()
-        from .index import ensure_index, real_embed_model
+        from .embedding import real_embed_model
+        from .index import ensure_index
         from .retrieval import RankerModel, Retriever, ranker_path
 
         embed_model = embed_model or real_embed_model(settings)

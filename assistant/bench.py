@@ -329,12 +329,12 @@ def index_build(settings: Any, embed_model: Any, fine_tune: bool = True) -> dict
             out["vectors"] = store.count()
         out["reembedded"] = out["incremental_texts_embedded"] > 0
         if fine_tune and settings.fine_tune:
-            from .tune import ensure_tuned, training_pairs
+            from .tune import MARKER, ensure_tuned
 
             t0 = time.perf_counter()
-            ensure_tuned(s.model_copy(update={"tuned_dir": tmp}), s.resolved_model_path())
+            tuned = ensure_tuned(s.model_copy(update={"tuned_dir": tmp}), s.resolved_model_path())
             out["fine_tune_s"] = round(time.perf_counter() - t0, 1)
-            out["fine_tune_pairs"] = len(training_pairs(s))
+            out["fine_tune_pairs"] = json.loads((tuned / MARKER).read_text())["pairs"]
             out["from_scratch_s"] = round(out["fine_tune_s"] + out["cold_s"], 1)
         return out
     finally:

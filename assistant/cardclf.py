@@ -33,41 +33,55 @@ def _path(index_dir: Path, corpus: str, fingerprint: str) -> Path:
     return index_dir / f".cardclf-{corpus}-{fingerprint[:16]}-v{VERSION}.npz"
 
 
-def load_or_fit(
-    index_dir: Path, corpus: str, fingerprint: str, store, index_of: dict[str, int]
-) -> CardClassifier | None:
-    path = _path(index_dir, corpus, fingerprint)
+def _cached(path: Path, stale: str, keys: tuple[str, ...], fit) -> dict[str, np.ndarray] | None:
+    """Arrays saved beside the index: read them from `path`, or `fit()` them and save them
+    atomically, removing older files matching `stale`. A damaged file is fitted again."""
     if path.exists():
         try:
-            d = np.load(path)
-            return CardClassifier(d["W"], d["b"], d["clause_index"], len(index_of))
-        except (OSError, ValueError, KeyError):
-            pass  # damaged: fit again
-    xs, ys = [], []
-    for source in ("situation", "keywords"):
-        ids, vecs = store.vectors(source)
-        xs.append(vecs)
-        ys.extend(ids)
-    if not ys or len(set(ys)) < 2:
+            with np.load(path) as d:
+                if set(keys) <= set(d.files):
+                    return {k: d[k] for k in keys}
+        except (OSError, ValueError):
+            pass
+    arrays = fit()
+    if arrays is None:
         return None
-    from sklearn.linear_model import LogisticRegression
-
-    X = np.vstack([x for x in xs if len(x)])
-    clf = LogisticRegression(C=C, max_iter=3000).fit(X, np.array(ys))
-    classes = [c for c in clf.classes_ if c in index_of]
-    keep = [i for i, c in enumerate(clf.classes_) if c in index_of]
-    W = clf.coef_[keep].astype(np.float32)
-    b = clf.intercept_[keep].astype(np.float32)
-    clause_index = np.array([index_of[c] for c in classes])
-    for old in index_dir.glob(f".cardclf-{corpus}-*.npz"):
+    for old in path.parent.glob(stale):
         old.unlink(missing_ok=True)
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
     try:
-        np.savez(tmp, W=W, b=b, clause_index=clause_index)
+        np.savez(tmp, **arrays)
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
-    return CardClassifier(W, b, clause_index, len(index_of))
+    return arrays
+
+
+def load_or_fit(
+    index_dir: Path, corpus: str, fingerprint: str, store, index_of: dict[str, int]
+) -> CardClassifier | None:
+    def fit() -> dict[str, np.ndarray] | None:
+        xs, ys = [], []
+        for source in ("situation", "keywords"):
+            ids, vecs = store.vectors(source)
+            xs.append(vecs)
+            ys.extend(ids)
+        if not ys or len(set(ys)) < 2:
+            return None
+        from sklearn.linear_model import LogisticRegression
+
+        X = np.vstack([x for x in xs if len(x)])
+        clf = LogisticRegression(C=C, max_iter=3000).fit(X, np.array(ys))
+        keep = [i for i, c in enumerate(clf.classes_) if c in index_of]
+        return {
+            "W": clf.coef_[keep].astype(np.float32),
+            "b": clf.intercept_[keep].astype(np.float32),
+            "clause_index": np.array([index_of[clf.classes_[i]] for i in keep]),
+        }
+
+    path = _path(index_dir, corpus, fingerprint)
+    d = _cached(path, f".cardclf-{corpus}-*.npz", ("W", "b", "clause_index"), fit)
+    return CardClassifier(d["W"], d["b"], d["clause_index"], len(index_of)) if d else None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -96,30 +110,20 @@ def load_or_fit_scope(
     raw = oos_path.read_bytes()
     key = hashlib.sha256(raw + fingerprint.encode()).hexdigest()[:16]
     path = index_dir / f".scope-{corpus}-{key}-v{VERSION}.npz"
-    if path.exists():
-        try:
-            d = np.load(path)
-            return ScopeClassifier(d["w"], float(d["b"]))
-        except (OSError, ValueError, KeyError):
-            pass
-    questions = json.loads(raw.decode("utf-8"))["questions"]
-    from .embedding import build_threads
 
-    with build_threads():
-        neg = np.asarray(embed_model.get_text_embedding_batch(questions), np.float32)
-    pos = np.vstack([store.vectors(s)[1] for s in ("situation", "keywords", "clause")])
-    from sklearn.linear_model import LogisticRegression
+    def fit() -> dict[str, np.ndarray]:
+        from sklearn.linear_model import LogisticRegression
 
-    X = np.vstack([pos, neg])
-    y = np.r_[np.ones(len(pos)), np.zeros(len(neg))]
-    clf = LogisticRegression(C=1.0, class_weight="balanced", max_iter=3000).fit(X, y)
-    w, b = clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
-    for old in index_dir.glob(f".scope-{corpus}-*.npz"):
-        old.unlink(missing_ok=True)
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
-    try:
-        np.savez(tmp, w=w, b=np.float32(b))
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-    return ScopeClassifier(w, b)
+        from .embedding import build_threads
+
+        questions = json.loads(raw.decode("utf-8"))["questions"]
+        with build_threads():
+            neg = np.asarray(embed_model.get_text_embedding_batch(questions), np.float32)
+        pos = np.vstack([store.vectors(s)[1] for s in ("situation", "keywords", "clause")])
+        X = np.vstack([pos, neg])
+        y = np.r_[np.ones(len(pos)), np.zeros(len(neg))]
+        clf = LogisticRegression(C=1.0, class_weight="balanced", max_iter=3000).fit(X, y)
+        return {"w": clf.coef_[0].astype(np.float32), "b": np.float32(clf.intercept_[0])}
+
+    d = _cached(path, f".scope-{corpus}-*.npz", ("w", "b"), fit)
+    return ScopeClassifier(d["w"], float(d["b"]))

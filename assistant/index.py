@@ -23,14 +23,7 @@ import numpy as np
 
 from .cards import load_cards
 from .corpus import load_clauses, sha256_file
-from .embedding import (  # noqa: F401  (re-exported: the model side of the index)
-    build_threads,
-    disable_llm,
-    log,
-    model_fingerprint,
-    real_embed_model,
-    weights_sha256,
-)
+from .embedding import build_threads, disable_llm, log, model_fingerprint
 from .models import Clause
 from .settings import Settings
 

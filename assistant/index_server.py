@@ -11,6 +11,7 @@ import os
 from typing import Any
 
 from .corpus import load_clauses
+from .embedding import log
 from .index import (
     IndexError_,
     VectorStore,
@@ -18,7 +19,6 @@ from .index import (
     _new_collection,
     chroma_settings,
     entries,
-    log,
 )
 from .settings import Settings
 

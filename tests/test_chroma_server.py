@@ -85,7 +85,7 @@ def chroma_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def embed_model():
-    from assistant.index import real_embed_model
+    from assistant.embedding import real_embed_model
     from assistant.settings import Settings
 
     return real_embed_model(Settings())
