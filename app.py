@@ -19,7 +19,6 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import argparse  # noqa: E402
-import ipaddress  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
@@ -29,6 +28,7 @@ import gradio as gr  # noqa: E402
 from assistant import Assistant, ui  # noqa: E402
 from assistant.guard import QuestionError  # noqa: E402
 from assistant.lookup import UnknownClauseError  # noqa: E402
+from assistant.privacy import AUDIT_NOTE, PRIVACY_NOTE, AuditLog, auth_for, is_loopback  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
 try:  # The Quiz tab is optional: added when assistant/quiz_ui.py exists.
@@ -56,7 +56,7 @@ def _log_internal(where: str, exc: BaseException) -> None:
 # ------------------------------------------------------------------------------------ Ask tab
 
 
-def build_ask_tab(assistant: Assistant, audit: ui.AuditLog | None) -> None:
+def build_ask_tab(assistant: Assistant, audit: AuditLog | None) -> None:
     corpus = assistant.corpus
     turns = gr.State([])
     chat = gr.HTML(ui.render_conversation([], corpus), elem_id="imc-chat", js_on_load=None)
@@ -202,7 +202,7 @@ def build_browse_tab(assistant: Assistant) -> tuple[gr.Textbox, gr.HTML, gr.Text
 # ------------------------------------------------------------------------------------ API
 
 
-def register_api(assistant: Assistant, audit: ui.AuditLog | None) -> None:
+def register_api(assistant: Assistant, audit: AuditLog | None) -> None:
     def ask(question: str, history: list[str] | str | None = None) -> dict:
         """Answer a question. `history`: earlier questions of the conversation (list or JSON)."""
         if isinstance(history, str):
@@ -259,11 +259,11 @@ def register_api(assistant: Assistant, audit: ui.AuditLog | None) -> None:
 # ------------------------------------------------------------------------------------ app
 
 
-def build_app(assistant: Assistant, audit: ui.AuditLog | None = None) -> gr.Blocks:
+def build_app(assistant: Assistant, audit: AuditLog | None = None) -> gr.Blocks:
     with gr.Blocks(
         title="IMC Code of Ethics — guidance assistant", analytics_enabled=False
     ) as demo:
-        privacy = ui.AUDIT_NOTE if audit is not None else ui.PRIVACY_NOTE
+        privacy = AUDIT_NOTE if audit is not None else PRIVACY_NOTE
         gr.HTML(
             '<div id="imc-header"><h1>IMC Code of Ethics — guidance assistant</h1>'
             f'<p class="imc-disclaimer">{ui.esc(ui.DISCLAIMER)}</p>'
@@ -303,31 +303,6 @@ def build_app(assistant: Assistant, audit: ui.AuditLog | None = None) -> gr.Bloc
     return demo
 
 
-def is_loopback(host: str) -> bool:
-    if host.strip().lower() in {"localhost", "localhost.localdomain", "ip6-localhost"}:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def auth_for(host: str, insecure: bool) -> tuple[str, str] | None:
-    """Credentials from IMC_APP_USER / IMC_APP_PASSWORD; required off loopback unless insecure."""
-    user, password = os.environ.get("IMC_APP_USER", ""), os.environ.get("IMC_APP_PASSWORD", "")
-    if bool(user) != bool(password):
-        raise ValueError("error: set both IMC_APP_USER and IMC_APP_PASSWORD, or neither.")
-    if user:
-        return (user, password)
-    if not is_loopback(host) and not insecure:
-        raise ValueError(
-            f"error: refusing to bind {host!r} without authentication. Set IMC_APP_USER and "
-            "IMC_APP_PASSWORD to require a login, bind 127.0.0.1, or pass --insecure to serve "
-            "without a login on purpose."
-        )
-    return None
-
-
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="IMC Code of Ethics assistant: web app.")
     p.add_argument("--host", help="bind address (default IMC_HOST or 127.0.0.1)")
@@ -359,7 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         auth = auth_for(host, args.insecure)
-        audit = ui.AuditLog(args.audit_log) if args.audit_log else None
+        audit = AuditLog(args.audit_log) if args.audit_log else None
     except (ValueError, OSError) as exc:
         print(exc if isinstance(exc, ValueError) else f"error: audit log: {exc}", file=sys.stderr)
         return 2

@@ -72,7 +72,7 @@ def _env(threads: int | None) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    from . import bench
+    from . import bench, bench_app
     from .cli import UsageError, _load_assistant, _settings
     from .corpus import load_clauses
 
@@ -137,7 +137,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     app_env["IMC_CORPUS_DIR"] = str(settings.corpus_dir)
     if settings.chroma_host:
         app_env.update(CHROMA_HOST=settings.chroma_host, CHROMA_PORT=str(settings.chroma_port))
-    app = bench.app_memory(app_env, questions[: 1 if quick else 5], _free_port())
+    app = bench_app.app_memory(app_env, questions[: 1 if quick else 5], _free_port())
     res["memory"]["app_peak_rss_mb"] = app.pop("peak_rss_mb")
     res["memory"]["app"] = app
 

@@ -14,7 +14,8 @@ from gradio_client import Client
 
 from assistant.corpus import load_clauses
 from assistant.models import Answer, Citation
-from assistant.ui import AuditLog, answer_dict, esc, highlight, redact
+from assistant.privacy import AuditLog, redact
+from assistant.ui import answer_dict, esc, highlight
 from tests.conftest import ROOT, free_port, start_app, stop_app
 
 CLAUSES = {c.id: c for c in load_clauses()}
