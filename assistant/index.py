@@ -142,6 +142,9 @@ def _fill(collection: Any, items: list[Entry], embed_model: Any, progress: bool)
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
     disable_llm()
+    # Shortest texts first: each embedding batch then holds texts of similar length, so little
+    # of it is padding. The store is keyed by id, so the order changes nothing else.
+    items = sorted(items, key=lambda e: len(e.text))
     nodes = [
         TextNode(
             id_=e.key,

@@ -110,3 +110,16 @@ def test_two_processes_tune_once(tune_settings):
     assert sum("LOG fine-tuning" in o for o in outs) == 1
     tuned = [p for p in tune_settings.tuned_dir.iterdir() if p.is_dir()]
     assert [p.name for p in tuned] == [paths.pop().rsplit("/", 1)[-1]]
+
+
+def test_batches_use_every_pair_once_and_never_repeat_a_clause():
+    import random
+
+    pairs = [(f"line {i} " + "x" * (i % 90), f"clause {i % 7}") for i in range(200)]
+    batches = tune._batches(pairs, random.Random(0))
+    used = [p for b in batches for p in b]
+    assert len(set(used)) == len(used) and set(used) <= set(pairs)  # no pair twice
+    assert len(used) >= len(pairs) - 3 * len(batches)  # only runts of < 4 pairs are dropped
+    assert all(len({a for _, a in b}) == len(b) for b in batches)
+    assert all(len(b) <= tune.BATCH for b in batches)
+    assert batches == tune._batches(pairs, random.Random(0))  # deterministic for a seed
