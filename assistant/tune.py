@@ -7,7 +7,7 @@ the Code's text are used, never eval questions.
 
 The tuned weights are cached in the index folder (``.tuned-<corpus>-<key>/``, never in git), keyed
 by the base weights, the clauses, the cards and the training recipe: nothing changed means nothing
-is trained again. About 80 s on 2 CPU cores for the IMC cards.
+is trained again. About 110 s on 2 CPU cores for the IMC cards (3,330 lines).
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ def no_outbound_traffic(tmp_path_factory):
 
 @pytest.fixture(scope="session", autouse=True)
 def shared_tuned_model(tmp_path_factory):
-    """The fine-tuned model (about 80 s to train) is shared by every real index of the session,
+    """The fine-tuned model (about 110 s to train) is shared by every real index of the session,
     in this process and its subprocesses; each index itself still lives in its own folder."""
     os.environ["IMC_TUNED_DIR"] = str(tmp_path_factory.mktemp("tuned-model"))
     yield
