@@ -172,9 +172,7 @@ def train(base: Path, pairs: list[tuple[str, str]], out: Path) -> float:
         emb = torch.cat(
             [model(prepare([texts[i] for i in c]))["sentence_embedding"] for c in chunks]
         )
-        back = torch.empty(len(order), dtype=torch.long)
-        back[torch.tensor(order)] = torch.arange(len(order))
-        return norm(emb[back], dim=-1)
+        return norm(emb[torch.tensor(order).argsort()], dim=-1)
 
     model.train()
     with build_threads():
