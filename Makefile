@@ -2,27 +2,30 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 7860
+FAST := not e2e and not browser and not slow
 
-export HF_HUB_OFFLINE := 1
-export TRANSFORMERS_OFFLINE := 1
-export GRADIO_ANALYTICS_ENABLED := False
-export ANONYMIZED_TELEMETRY := False
-
-.PHONY: run test install browser index lint format audit lock bench eval clean
+.PHONY: run test test-fast install install-web browser index lint format audit lock bench eval \
+	screenshots layout clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-# torch==2.13.0 is pinned in pyproject.toml: pip takes the local CPU wheel.
-$(STAMP): pyproject.toml | $(PY)
+# torch==2.13.0 is pinned in pyproject.toml: pip takes the local CPU wheel. The stamps record
+# which extras are installed; editing pyproject.toml reinstalls.
+$(VENV)/.stamp-web: pyproject.toml | $(PY)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[web]'
+	touch $@
+
+$(VENV)/.stamp-dev: pyproject.toml | $(PY)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
-	touch $(STAMP)
+	touch $@ $(VENV)/.stamp-web
 
-install: $(STAMP)
+install-web: $(VENV)/.stamp-web
+install: $(VENV)/.stamp-dev
 
 # Debian's Chromium for the browser tests, installed only when missing.
 browser:
@@ -30,14 +33,27 @@ browser:
 	  { (apt-get update -qq || true) && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver; }
 
-index: install
+index: install-web
 	$(PY) -m assistant index status
 
 run: index
 	$(PY) app.py --host $(HOST) --port $(PORT)
 
+# The whole suite: the real model, index, app and browser. The real index is built once per
+# session, at the start, while the unit tests run.
 test: install browser
 	$(PY) -m pytest -q
+
+# Everything that needs no real model, no index build and no browser.
+test-fast: install
+	$(PY) -m pytest -q -m "$(FAST)"
+
+# Screenshots of every tab for docs/screenshots (light and dark, desktop and phone).
+screenshots: install browser index
+	$(PY) scripts/screenshots.py docs/screenshots
+
+layout: install
+	$(PY) scripts/layout.py
 
 lint: install
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
@@ -52,10 +68,10 @@ audit: install
 lock: install
 	$(VENV)/bin/pip freeze --exclude-editable | grep -v '^imc-ethics' > requirements.lock
 
-bench: index
+bench: install index
 	$(PY) -m assistant bench
 
-eval: index
+eval: install index
 	$(PY) -m assistant eval --split test
 
 clean:

@@ -4,6 +4,17 @@ Every answer cites clauses of the Code verbatim, with stable ids such as ``1.C.4
 """
 
 from .api import Assistant
-from .models import Answer, Citation, Clause
+from .errors import QuestionError, UnknownClauseError
+from .models import Answer, Citation, Clause, Ranking
+from .settings import Settings
 
-__all__ = ["Assistant", "Answer", "Citation", "Clause"]
+__all__ = [
+    "Answer",
+    "Assistant",
+    "Citation",
+    "Clause",
+    "QuestionError",
+    "Ranking",
+    "Settings",
+    "UnknownClauseError",
+]

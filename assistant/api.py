@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
-import re
 import threading
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from .cards import load_cards
-from .compose import Composer, TemplateComposer, lookup_answer
-from .corpus import load_clauses
-from .guard import QuestionError, clean_question, looks_non_english, plain_text
-from .lookup import UnknownClauseError, reference_in_message, resolve
-from .models import Answer, Clause
+from .answer import (
+    NON_ENGLISH_TEXT,
+    Composer,
+    TemplateComposer,
+    followup_context,
+    lookup_answer,
+    select_citations,
+)
+from .corpus import (
+    Corpus,
+    clean_question,
+    load_corpus,
+    looks_non_english,
+    plain_text,
+    reference_in_message,
+    resolve,
+)
+from .errors import UnknownClauseError
+from .models import Answer, Clause, Ranking
 from .settings import Settings, offline_environment
 
-NON_ENGLISH_TEXT = (
-    "Only English is supported. The Code does not appear to address this question as written; "
-    "please ask in English."
-)
-_FOLLOWUP_START = re.compile(
-    r"^\s*(what if|and if|and what|what about|how about|but if|but what|and|but|also|same|"
-    r"if (?:she|he|they|it|the|my)|even if|suppose|and now|then)\b",
-    re.I,
-)
-_PRONOUN = re.compile(r"\b(it|that|this|they|them|he|she|him|her|those|these|so)\b", re.I)
-
-__all__ = ["Assistant", "QuestionError", "UnknownClauseError"]
+if TYPE_CHECKING:  # the stages below import numpy, bm25s...: only `load` needs them
+    from .index import Embedder
+    from .retrieval import Retriever
 
 
 def _query_threads(n: int) -> None:
@@ -44,12 +47,17 @@ class Assistant:
     >>> a.ask("My mentee offered me shares instead of my fee").citations[0].clause_id
     """
 
-    def __init__(self, settings: Settings, retriever: Any, composer: Composer | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        corpus: Corpus,
+        retriever: Retriever,
+        composer: Composer | None = None,
+    ):
         self.settings = settings
+        self.corpus = corpus
         self.retriever = retriever
         self.composer = composer or TemplateComposer()
-        self.clauses: tuple[Clause, ...] = load_clauses(settings.clauses_path)
-        self.corpus = {c.id: c for c in self.clauses}
         self._lock = threading.Lock()  # torch on 2 cores: serialise the model call
 
     @classmethod
@@ -57,25 +65,38 @@ class Assistant:
         cls,
         settings: Settings | None = None,
         *,
-        embed_model: Any = None,
+        embedder: Embedder | None = None,
         rebuild: bool = False,
         progress: bool | None = None,
     ) -> Assistant:
-        """Open (building if needed) the index and load the model. Heavy: imports torch."""
+        """Open (building if needed) the index and load the model. Heavy: imports torch.
+        Raises CorpusError when the corpus files are missing."""
         offline_environment()
         settings = settings or Settings()
-        from .embedding import real_embed_model
-        from .index import ensure_index
-        from .retrieval import RankerModel, Retriever, ranker_path
+        corpus = load_corpus(settings.corpus)
+        from .index import ensure_index, load_embedder
+        from .retrieval import RankerModel, Retriever
 
-        embed_model = embed_model or real_embed_model(settings)
-        store = ensure_index(settings, embed_model, force=rebuild, progress=progress)
-        _query_threads(settings.query_threads)
-        clauses = load_clauses(settings.clauses_path)
-        cards = load_cards(settings.cards_path) if settings.use_cards else ()
-        model = RankerModel.load(ranker_path(settings))
-        retriever = Retriever(settings, clauses, cards, store, embed_model, model)
-        return cls(settings, retriever)
+        embedder = embedder or load_embedder(corpus, settings.index)
+        index = ensure_index(corpus, settings.index, embedder, force=rebuild, progress=progress)
+        _query_threads(settings.retrieval.query_threads)
+        cards = corpus.cards if settings.index.use_cards else ()
+        model = RankerModel.load(corpus.ranker_file)
+        retriever = Retriever(settings.retrieval, corpus.clauses, cards, index, embedder, model)
+        return cls(settings, corpus, retriever)
+
+    @property
+    def clauses(self) -> tuple[Clause, ...]:
+        """Every clause of the Code, in source order."""
+        return self.corpus.clauses
+
+    @property
+    def clause_by_id(self) -> Mapping[str, Clause]:
+        return self.corpus.by_id
+
+    def index_info(self) -> dict[str, object]:
+        """The manifest of the index in use: corpus, model, fingerprint, number of vectors."""
+        return dict(self.retriever.store.manifest)
 
     # ------------------------------------------------------------------ lookups
 
@@ -91,17 +112,6 @@ class Assistant:
 
     # ------------------------------------------------------------------ asking
 
-    def followup_context(self, question: str, history: Sequence[str]) -> str | None:
-        """The earlier question a follow-up depends on, or None if it stands alone."""
-        if not history:
-            return None
-        n_words = len(question.split())
-        if _FOLLOWUP_START.search(question) and n_words <= 20:
-            return history[-1]
-        if n_words <= 8 and _PRONOUN.search(question):
-            return history[-1]
-        return None
-
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         """Answer one question. `history` holds earlier questions of the same conversation."""
         return self.answer_and_ranking(question, history)[0]
@@ -110,77 +120,47 @@ class Assistant:
         self, question: str, history: Sequence[str] = ()
     ) -> tuple[Answer, list[str]]:
         """The answer and the full clause ranking behind it (for evaluation)."""
-        q = clean_question(question, self.settings.max_question_chars)
+        q = clean_question(question, self.settings.answer.max_question_chars)
+        by_id = self.corpus.by_id
         try:
             named = reference_in_message(q, self.clauses)
         except UnknownClauseError as exc:
-            return Answer.checked(
-                {
-                    "question": q,
-                    "kind": "unknown_id",
-                    "answer": str(exc),
-                    "abstained": True,
-                    "confidence": "low",
-                },
-                self.corpus,
-            ), []
+            data = {"question": q, "kind": "unknown_id", "answer": str(exc)}
+            data |= {"abstained": True, "confidence": "low"}
+            return Answer.checked(data, by_id), []
         if named:
-            return lookup_answer(q, named, self.corpus), [c.id for c in named]
-        context = self.followup_context(q, [clean_question(h, 10**6) for h in history if h.strip()])
-        query = plain_text(f"{context} {q}" if context else q)
-        ranking = self.rank(query)
-        abstained = self.retriever.abstains(ranking)
+            return lookup_answer(q, named, by_id), [c.id for c in named]
+        context = followup_context(q, [clean_question(h, 10**6) for h in history if h.strip()])
+        ranking = self.rank(plain_text(f"{context} {q}" if context else q))
         ranked = [
-            (self.corpus[cid], s)
-            for cid, s in zip(ranking.clause_ids, ranking.scores, strict=False)
+            (by_id[cid], s) for cid, s in zip(ranking.clause_ids, ranking.scores, strict=False)
         ]
-        if abstained:
+        if ranking.abstain:
             answer = self.composer.compose(
-                q,
-                ranked,
-                abstained=True,
-                confidence="low",
-                context_question=context,
-                corpus=self.corpus,
+                q, ranked, abstained=True, confidence="low", context_question=context, corpus=by_id
             )
             if looks_non_english(q):
                 answer = answer.model_copy(update={"answer": NON_ENGLISH_TEXT})
-            return answer, ranking.clause_ids
-        confidence = self.retriever.confidence(ranking)
+            return answer, list(ranking.clause_ids)
+        learned = self.settings.retrieval.fusion == "learned" and self.retriever.model is not None
         answer = self.composer.compose(
             q,
-            self._select(ranked),
+            select_citations(ranked, self.settings.answer, learned),
             abstained=False,
-            confidence=confidence,
+            confidence=ranking.confidence,
             context_question=context,
-            corpus=self.corpus,
+            corpus=by_id,
         )
-        return answer, ranking.clause_ids
+        return answer, list(ranking.clause_ids)
 
-    def rank(self, query: str) -> Any:
+    def rank(self, query: str) -> Ranking:
+        """Every clause for a query, best first, with the scope decision and confidence."""
         with self._lock:
             return self.retriever.rank(query)
 
-    def _select(self, ranked: list[tuple[Clause, float]]) -> list[tuple[Clause, float]]:
-        """The clauses worth citing: the best, the runner-up, then others likely enough (top_k).
-
-        With the learned ranker, scores are probabilities that a clause is an acceptable
-        citation; `cite_min_score` (0.8) was chosen on the dev split (2.9 citations on average,
-        94% of gold clauses cited). Other fusions use a cut relative to the best score.
-        """
-        learned = self.settings.fusion == "learned" and self.retriever.model is not None
-        cut = self.settings.cite_min_score if learned else 0.3 * ranked[0][1]
-        keep = [ranked[0]]
-        for c, s in ranked[1 : self.settings.top_k]:
-            if len(keep) < 2 or s >= cut:
-                keep.append((c, s))
-        return keep
-
     def search(self, text: str, k: int = 10) -> list[tuple[Clause, float]]:
         """Keyword + semantic search for browsing: clauses best first with scores."""
-        q = clean_question(text, self.settings.max_question_chars)
+        q = clean_question(text, self.settings.answer.max_question_chars)
         ranking = self.rank(q)
-        return [
-            (self.corpus[cid], s)
-            for cid, s in zip(ranking.clause_ids[:k], ranking.scores[:k], strict=False)
-        ]
+        pairs = zip(ranking.clause_ids[:k], ranking.scores[:k], strict=False)
+        return [(self.corpus.by_id[cid], s) for cid, s in pairs]

@@ -1,17 +1,14 @@
-"""Pydantic models for every boundary object: clauses, citations, answers and eval data."""
+"""Pydantic models for the boundary objects: clauses, citations, answers and rankings."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 ClauseKind = Literal["principle", "definition", "value", "sanction", "prose", "pledge"]
-CaseKind = Literal["dilemma", "lookup", "definition", "out_of_scope"]
-Persona = Literal["mentor", "trainer", "staff"]
 Confidence = Literal["high", "medium", "low"]
-
-MAX_QUESTION_CHARS = 2000
 
 
 class Clause(BaseModel):
@@ -129,56 +126,36 @@ class Answer(BaseModel):
         return self
 
     @classmethod
-    def checked(cls, data: dict, corpus: dict[str, Clause]) -> Answer:
+    def checked(cls, data: dict, corpus: Mapping[str, Clause]) -> Answer:
         """Build an Answer and verify every citation id exists and quotes its clause verbatim."""
         return cls.model_validate(data, context={"corpus": corpus})
 
+    def as_json(self) -> dict:
+        """The documented JSON object of `ask --json` and of the app's ``/ask`` endpoint."""
+        return self.model_dump(mode="json")
 
-class EvalCase(BaseModel):
-    """One scenario -> clause case of the evaluation set."""
 
-    model_config = ConfigDict(extra="forbid")
+class StageTimings(BaseModel):
+    """Seconds spent in each stage of one ranking (for benchmarks)."""
 
-    id: str = Field(description="Unique case id.")
-    question: str = Field(min_length=1, description="The question as a user would write it.")
-    gold: list[str] = Field(
-        default_factory=list, description="Primary clause ids: what the answer must cite."
+    model_config = ConfigDict(frozen=True)
+
+    embed: float = Field(0.0, description="Embedding the question.")
+    retrieve: float = Field(0.0, description="Nearest-neighbour query of the vector store.")
+    features: float = Field(0.0, description="Scoring every clause (dense, BM25, classifier).")
+    fuse: float = Field(0.0, description="Fusing the scores and deciding scope.")
+
+
+class Ranking(BaseModel):
+    """Every clause of the corpus for one query, best first, with the scope signal."""
+
+    model_config = ConfigDict(frozen=True)
+
+    clause_ids: tuple[str, ...] = Field(description="Clause ids, best first.")
+    scores: tuple[float, ...] = Field(description="Fused score of each clause, same order.")
+    in_scope: float = Field(
+        description="Probability-like score that the Code addresses the query at all."
     )
-    acceptable: list[str] = Field(
-        default_factory=list, description="Other clause ids that are also acceptable citations."
-    )
-    kind: CaseKind = Field(description="dilemma, lookup, definition or out_of_scope.")
-    persona: Persona = Field(description="Who asks: mentor, trainer or staff.")
-
-    @model_validator(mode="after")
-    def _gold_matches_kind(self) -> EvalCase:
-        if self.kind == "out_of_scope" and self.gold:
-            raise ValueError("out_of_scope cases have no gold clauses")
-        if self.kind != "out_of_scope" and not self.gold:
-            raise ValueError("in-scope cases need at least one gold clause")
-        return self
-
-
-class EvalReport(BaseModel):
-    """Metrics of one evaluation run."""
-
-    split: str = Field(description="Which split was scored: dev, test or all.")
-    config: str = Field(description="Retrieval configuration that was scored.")
-    n_cases: int = Field(description="Number of cases scored.")
-    n_in_scope: int = Field(description="In-scope cases (with gold clauses).")
-    n_out_of_scope: int = Field(description="Out-of-scope cases.")
-    hit_at_1: float = Field(description="Share of in-scope cases whose top citation is acceptable.")
-    recall_at_3: float = Field(description="Mean recall of primary clauses in the top 3.")
-    recall_at_5: float = Field(description="Mean recall of primary clauses in the top 5.")
-    recall_all_at_5: float = Field(description="Mean recall of all gold clauses in the top 5.")
-    mrr: float = Field(description="Mean reciprocal rank of the first acceptable clause.")
-    ndcg_at_5: float = Field(description="nDCG@5 with primary clauses as relevant.")
-    abstain_precision: float = Field(description="Share of abstentions that were out of scope.")
-    abstain_recall: float = Field(description="Share of out-of-scope cases abstained.")
-    false_abstention: float = Field(description="Share of in-scope cases wrongly abstained.")
-    per_part: dict[str, float] = Field(
-        default_factory=dict, description="hit@1 per part of the Code (first gold clause's part)."
-    )
-    misses: list[str] = Field(
-        default_factory=list, description="Ids of in-scope cases missed at 1."
-    )
+    abstain: bool = Field(description="True when the Code does not appear to address the query.")
+    confidence: Confidence = Field(description="How sure the top clause is: high, medium, low.")
+    timings: StageTimings = Field(default_factory=StageTimings, description="Stage timings.")

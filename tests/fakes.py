@@ -8,7 +8,8 @@ import numpy as np
 from llama_index.core.embeddings import BaseEmbedding
 from pydantic import PrivateAttr
 
-from assistant.text import tokens
+from assistant.corpus import tokens
+from assistant.index import LlamaEmbedder
 
 DIM = 64
 
@@ -41,3 +42,8 @@ class HashEmbedding(BaseEmbedding):
 
     def _get_text_embedding(self, text: str) -> list[float]:
         return self._vec(text)
+
+
+def fake_embedder() -> LlamaEmbedder:
+    """The hash embedding behind the package's own `Embedder` wrapper."""
+    return LlamaEmbedder(HashEmbedding())

@@ -2,7 +2,7 @@ import pytest
 from pydantic import ValidationError
 
 from assistant.corpus import load_clauses
-from assistant.models import Answer, EvalCase
+from assistant.models import Answer
 
 CORPUS = {c.id: c for c in load_clauses()}
 
@@ -37,10 +37,3 @@ def test_abstained_answer_cites_nothing():
     data["abstained"] = True
     with pytest.raises(ValidationError):
         Answer.checked(data, CORPUS)
-
-
-def test_eval_case_forbids_extra_fields_and_checks_gold():
-    with pytest.raises(ValidationError):
-        EvalCase(id="x", question="q", gold=["1.C.4"], kind="dilemma", persona="mentor", extra=1)
-    with pytest.raises(ValidationError):
-        EvalCase(id="x", question="q", gold=[], kind="dilemma", persona="mentor")
