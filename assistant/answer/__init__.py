@@ -1,24 +1,39 @@
-"""Stage 4, the answer: what to cite from a ranking, the short answer naming the topics, the
-abstention text, direct lookups and follow-ups. Every answer is checked against the corpus."""
+"""Stage 4, the answer: what to cite from a ranking, in words that name the issue, with what
+each clause asks the mentor to do, in order; the abstention, a question back for vague messages,
+direct lookups, background clauses and follow-ups. Every answer is checked against the corpus."""
 
 from .compose import (
     ABSTAIN_TEXT,
     NON_ENGLISH_TEXT,
     Composer,
+    Evidence,
     TemplateComposer,
+    abstention,
     citation,
+    clarification,
     lookup_answer,
+    not_english,
     select_citations,
 )
+from .context import FollowUp, asks_consequences, background, followup_note, is_vague
 from .followup import followup_context
 
 __all__ = [
     "ABSTAIN_TEXT",
     "NON_ENGLISH_TEXT",
     "Composer",
+    "Evidence",
+    "FollowUp",
     "TemplateComposer",
+    "abstention",
+    "asks_consequences",
+    "background",
     "citation",
+    "clarification",
     "followup_context",
+    "followup_note",
+    "is_vague",
     "lookup_answer",
+    "not_english",
     "select_citations",
 ]

@@ -11,19 +11,43 @@ from .. import Answer, QuestionError
 from ..corpus import clean_question
 from .common import UsageError, load_assistant, print_json
 
+WIDTH = 100
+
+
+def _wrap(text: str, indent: str = "    ", first: str | None = None) -> list[str]:
+    first = indent if first is None else first
+    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=indent)
+
+
+def _checklist(answer: Answer) -> list[str]:
+    """What the Code asks you to do, in the Code's words, numbered in checklist order."""
+    if not answer.steps:
+        return []
+    actions = {c.clause_id: c.action for c in answer.citations}
+    lines = ["What the Code asks you to do (its own words, in the order to act on them):"]
+    for n, cid in enumerate(answer.steps, 1):
+        lines += _wrap(f"{actions[cid]} [{cid}]", "       ", f"  {n:>2}. ")
+    return [*lines, ""]
+
 
 def format_answer(answer: Answer) -> str:
-    width = 100
-    lines = [answer.answer, ""]
-    if not answer.abstained:
+    lines = [*_wrap(answer.answer, ""), ""]
+    if not answer.abstained and answer.kind != "clarify":
         lines += [f"Confidence: {answer.confidence}", ""]
+    lines += _checklist(answer)
     cites = answer.citations or answer.nearest
     if answer.abstained and cites:
         lines.append("Nearest clauses (for reference only, not an answer):")
     for c in cites:
         lines.append(f"[{c.clause_id}] {c.section}  (score {c.score:.2f})")
-        quote = f"\u201c{c.text}\u201d"
-        lines.extend(textwrap.wrap(quote, width, initial_indent="    ", subsequent_indent="    "))
+        lines += _wrap(f"\u201c{c.text}\u201d")
+        if c.example:
+            lines += _wrap(f"Example situation (written for this tool, not the Code): {c.example}")
+        lines.append("")
+    if answer.context:
+        lines.append("For context (the Code's words, not the answer):")
+        for c in answer.context:
+            lines += _wrap(f"[{c.clause_id}] {c.title}: \u201c{c.text}\u201d", "      ", "    ")
         lines.append("")
     lines.append(answer.note)
     return "\n".join(lines)

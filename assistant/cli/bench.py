@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .common import settings_from_args
 
-DEFAULT_SIZES = "1000,10000,50000"  # as assistant.bench, without importing it at parse time
+DEFAULT_SIZES = "1000,10000"  # as assistant.bench, without importing it at parse time
 QUICK_SIZES = "50,150"
 
 

@@ -7,6 +7,7 @@ from .guard import clean_question, looks_non_english, plain_text
 from .lookup import reference_in_message, resolve
 from .parse import SEVEN_CS_NOTE
 from .text import STOPWORDS, normalise_query, stem, tokens, words
+from .topics import definition_in_message, topic_in_message
 
 __all__ = [
     "SEVEN_CS_NOTE",
@@ -14,6 +15,7 @@ __all__ = [
     "ClauseCard",
     "Corpus",
     "clean_question",
+    "definition_in_message",
     "load_cards",
     "load_clauses",
     "load_corpus",
@@ -26,5 +28,6 @@ __all__ = [
     "sha256_file",
     "stem",
     "tokens",
+    "topic_in_message",
     "words",
 ]

@@ -56,8 +56,144 @@ def clean_question(question: object, max_chars: int = MAX_QUESTION_CHARS) -> str
     return text
 
 
+# Function words of the languages a mentor is most likely to write in instead, none of them an
+# English word: enough of them, and more than English ones, mean the question is not English.
+_FOREIGN = (
+    frozenset(
+        [
+            "el",
+            "la",
+            "los",
+            "las",
+            "que",
+            "y",
+            "en",
+            "un",
+            "una",
+            "por",
+            "con",
+            "para",
+            "es",
+            "mi",
+            "mis",
+            "puedo",
+            "qué",
+            "cómo",
+            "lo",
+            "le",
+            "se",
+            "del",
+            "al",
+            "su",
+            "sus",
+            "pero",
+            "muy",
+            "porque",
+            "está",
+            "estoy",
+            "tengo",
+            "debo",
+            "hacer",
+            "sesión",
+            "sesiones",
+            "cliente",
+            "clienta",
+            "mentora",
+            "regalo",
+            "les",
+            "des",
+            "une",
+            "et",
+            "je",
+            "mon",
+            "ma",
+            "mes",
+            "avec",
+            "dans",
+            "qui",
+            "pas",
+            "ne",
+            "ce",
+            "cette",
+            "puis",
+            "dois",
+            "elle",
+            "il",
+            "nous",
+            "vous",
+            "sur",
+            "au",
+            "aux",
+            "du",
+            "est",
+            "der",
+            "das",
+            "und",
+            "ist",
+            "ich",
+            "nicht",
+            "mit",
+            "ein",
+            "eine",
+            "mein",
+            "meine",
+            "zu",
+            "auf",
+            "für",
+            "den",
+            "dem",
+            "sie",
+            "kann",
+            "darf",
+            "soll",
+            "wie",
+            "was",
+            "wenn",
+            "o",
+            "os",
+            "um",
+            "uma",
+            "não",
+            "meu",
+            "minha",
+            "é",
+            "eu",
+            "posso",
+            "da",
+            "dos",
+            "das",
+            "em",
+            "na",
+            "il",
+            "gli",
+            "di",
+            "mio",
+            "mia",
+            "sono",
+            "della",
+            "nel",
+            "het",
+            "een",
+            "en",
+            "ik",
+            "niet",
+            "mijn",
+            "voor",
+            "van",
+            "op",
+            "dat",
+            "mag",
+            "moet",
+        ]
+    )
+    - STOPWORDS
+    - {"can", "die", "den", "ma", "mag", "van", "moet", "dat", "sur", "pas"}
+)
+
+
 def looks_non_english(text: str) -> bool:
-    """True when a question of several words has almost no English words in it."""
+    """True when a question is written in another language: mostly non-Latin letters, or
+    several words with almost no English ones, or more foreign function words than English."""
     ws = words(text)
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
@@ -67,8 +203,9 @@ def looks_non_english(text: str) -> bool:
         return True
     if len(ws) < 3:
         return False
-    english = sum(w in _ENGLISH_HINTS for w in ws) / len(ws)
-    return english < 0.08
+    english = sum(w in _ENGLISH_HINTS for w in ws)
+    foreign = sum(w in _FOREIGN for w in ws)
+    return english / len(ws) < 0.08 or (foreign >= 2 and foreign > english)
 
 
 _SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)

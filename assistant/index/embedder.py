@@ -7,6 +7,7 @@ bundled MiniLM through ``HuggingFaceEmbedding``, or the fake embedder of the uni
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -15,7 +16,7 @@ import numpy as np
 
 from ..corpus import Corpus
 from ..settings import IndexSettings, offline_environment
-from .runtime import disable_llm, weights_sha256
+from .runtime import VECTORS_FILE, disable_llm, weights_sha256
 
 if TYPE_CHECKING:
     from llama_index.core.embeddings import BaseEmbedding
@@ -42,9 +43,6 @@ class Embedder(Protocol):
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         """Many texts as a matrix of unit vectors (float32), one row per text."""
         ...
-
-
-VECTORS_FILE = "text-vectors.npz"  # written by fine-tuning: the vectors of the texts it saw
 
 
 class LlamaEmbedder:
@@ -82,9 +80,11 @@ class LlamaEmbedder:
         return np.asarray(self._model.get_text_embedding_batch(list(texts)), dtype=np.float32)
 
 
-def load_embedder(corpus: Corpus, settings: IndexSettings) -> LlamaEmbedder:
-    """The bundled model through llama-index's HuggingFaceEmbedding, loaded by path (offline),
-    first fine-tuned on the corpus's cards when that is enabled (cached)."""
+def load_embedder(
+    corpus: Corpus, settings: IndexSettings, progress: bool | None = None
+) -> LlamaEmbedder:
+    """The encoder through llama-index's HuggingFaceEmbedding, loaded by path (offline), first
+    fine-tuned on the corpus's cards when that is enabled (cached)."""
     offline_environment()
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
@@ -97,7 +97,8 @@ def load_embedder(corpus: Corpus, settings: IndexSettings) -> LlamaEmbedder:
     if settings.fine_tune and settings.use_cards and corpus.cards:
         from .tune import ensure_tuned
 
-        path = ensure_tuned(corpus, settings, path)
+        progress = sys.stderr.isatty() if progress is None else progress
+        path = ensure_tuned(corpus, settings, path, progress)
     model = HuggingFaceEmbedding(model_name=str(path), device="cpu", embed_batch_size=64)
     return LlamaEmbedder(model)
 

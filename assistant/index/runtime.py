@@ -12,6 +12,8 @@ from pathlib import Path
 
 from ..corpus import sha256_file
 
+VECTORS_FILE = "text-vectors.npz"  # beside tuned weights: the vectors of the texts they saw
+
 
 def log(message: str) -> None:
     print(f"[index] {message}", file=sys.stderr, flush=True)

@@ -132,10 +132,17 @@ class VectorStore:
             for m, d in zip(res["metadatas"][0], res["distances"][0], strict=True)
         ]
 
-    def vectors(self, source: str, page: int = 5000) -> tuple[list[str], np.ndarray]:
-        """All vectors of one source kind ("clause", "keywords"), as (clause ids, matrix).
+    def vectors(self, source: str) -> tuple[list[str], np.ndarray]:
+        """All vectors of one source kind ("clause", "keywords"), as (clause ids, matrix)."""
+        _, ids, matrix = self.entries(source)
+        return ids, matrix
+
+    def entries(self, source: str, page: int = 5000) -> tuple[list[str], list[str], np.ndarray]:
+        """All entries of one source kind, as (entry keys, clause ids, matrix); a situation's key
+        is ``<clause id>#s<n>``, its place on the clause's card.
 
         Read in pages: one request for 50k vectors overflows SQLite's variable limit."""
+        keys: list[str] = []
         ids: list[str] = []
         chunks: list[np.ndarray] = []
         offset = 0
@@ -148,10 +155,11 @@ class VectorStore:
             )
             got = [m["clause_id"] for m in res["metadatas"]]
             if got:
+                keys.extend(res["ids"])
                 ids.extend(got)
                 chunks.append(np.asarray(res["embeddings"], dtype=np.float32).reshape(len(got), -1))
             if len(got) < page:
                 break
             offset += page
         dim = chunks[0].shape[1] if chunks else 0
-        return ids, np.vstack(chunks) if chunks else np.zeros((0, dim), np.float32)
+        return keys, ids, np.vstack(chunks) if chunks else np.zeros((0, dim), np.float32)

@@ -38,9 +38,14 @@ VERSION = 3
 MARKER = "tuned.json"
 
 
+def top_layers_only(settings: IndexSettings) -> bool:
+    """The larger encoder is tuned on its top layers only (`tune_top`), to fit the build budget."""
+    return settings.model_path is None and settings.encoder == "mpnet"
+
+
 def tuned_key(corpus: Corpus, settings: IndexSettings, base: Path) -> str:
     """What the tuned weights depend on: base weights, clauses, cards and this recipe."""
-    recipe = [
+    recipe: list[object] = [
         VERSION,
         EPOCHS,
         LEARNING_RATE,
@@ -52,6 +57,10 @@ def tuned_key(corpus: Corpus, settings: IndexSettings, base: Path) -> str:
         LENGTH_BAND,
         CHUNK,
     ]
+    if top_layers_only(settings):
+        from . import tune_top
+
+        recipe += ["top", tune_top.FROZEN_LAYERS, tune_top.LEARNING_RATE, tune_top.MAX_LENGTH]
     h = hashlib.sha256(json.dumps(recipe).encode())
     weights = base / "model.safetensors"
     digest = weights_sha256(weights, settings.tuned_root()) if weights.exists() else str(base)
@@ -60,7 +69,9 @@ def tuned_key(corpus: Corpus, settings: IndexSettings, base: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def ensure_tuned(corpus: Corpus, settings: IndexSettings, base: Path) -> Path:
+def ensure_tuned(
+    corpus: Corpus, settings: IndexSettings, base: Path, progress: bool = False
+) -> Path:
     """The tuned model folder for these cards, training it first if it is not cached."""
     from filelock import FileLock
 
@@ -78,7 +89,7 @@ def ensure_tuned(corpus: Corpus, settings: IndexSettings, base: Path) -> Path:
         tmp = root / f".tuning-{corpus.name}-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         try:
-            seconds = train(base, pairs, tmp)
+            seconds = _train(settings, base, pairs, tmp, progress)
             (tmp / MARKER).write_text(
                 json.dumps({"key": key, "pairs": len(pairs), "seconds": round(seconds, 1)})
             )
@@ -91,6 +102,20 @@ def ensure_tuned(corpus: Corpus, settings: IndexSettings, base: Path) -> Path:
                 shutil.rmtree(old, ignore_errors=True)
         log(f"fine-tuned in {seconds:.0f}s")
     return final
+
+
+def _train(
+    settings: IndexSettings, base: Path, pairs: list[tuple[str, str]], out: Path, progress: bool
+) -> float:
+    if not top_layers_only(settings):
+        return train(base, pairs, out)
+    from .tune_top import train_top_layers
+
+    rng = random.Random(SEED)
+    batches = [b for _ in range(EPOCHS) for b in _batches(pairs, rng)]
+    return train_top_layers(
+        base, batches, out, scale=SCALE, warmup=WARMUP, seed=SEED, progress=progress
+    )
 
 
 def _batches(pairs: list[tuple[str, str]], rng: random.Random) -> list[list[tuple[str, str]]]:

@@ -30,6 +30,7 @@ class Features:
     pair: np.ndarray  # columns: PAIR_FEATURES
     query: np.ndarray  # QUERY_FEATURES; top_score and margin are filled in at fusion
     timings: dict[str, float] = field(default_factory=dict)
+    vector: np.ndarray | None = None  # the query's embedding
 
 
 @dataclass

@@ -64,7 +64,12 @@ class LinearModel:
 
 @dataclass
 class RankerModel:
-    """The learned ranker, abstainer and their dev-calibrated thresholds."""
+    """The learned ranker, abstainer and their dev-calibrated thresholds.
+
+    Below `abstain_threshold` the assistant says the Code does not address the question; between
+    it and `hedge_threshold` it answers, with low confidence and a hedge that the Code may not
+    address it directly. Refusing is the worse error for a mentor, so the refusal threshold is
+    set for a much smaller false-abstention budget than the hedge."""
 
     ranker: LinearModel | None
     abstainer: LinearModel | None
@@ -73,6 +78,7 @@ class RankerModel:
     medium_confidence: float
     trained_on: str = "dev"
     dense_threshold: float = 0.3
+    hedge_threshold: float = 0.0
 
     @classmethod
     def load(cls, path: Path) -> RankerModel | None:
@@ -87,6 +93,7 @@ class RankerModel:
             medium_confidence=d["medium_confidence"],
             trained_on=d.get("trained_on", "dev"),
             dense_threshold=d.get("dense_threshold", 0.3),
+            hedge_threshold=d.get("hedge_threshold", 0.0),
         )
 
     def dump(self, path: Path) -> None:

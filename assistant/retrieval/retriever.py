@@ -64,13 +64,23 @@ class Retriever:
         # clause on every query.
         self.clause_vecs = self._matrix("clause")
         self.kw_vecs = self._matrix("keywords") if card_of else None
-        self.proto_vecs = self._prototypes() if card_of else None
+        self.situations: dict[str, tuple[list[str], np.ndarray]] = {}
+        self.proto_vecs = self._prototypes(card_of) if card_of else None
 
-    def _prototypes(self) -> np.ndarray | None:
-        """Per clause, the normalised centroid of its card situations (a nearest-centroid view)."""
-        ids, vecs = self.store.vectors("situation")
+    def _prototypes(self, card_of: dict[str, ClauseCard]) -> np.ndarray | None:
+        """Per clause, the normalised centroid of its card situations (a nearest-centroid view).
+        Also keeps each clause's situations with their vectors, for `examples`."""
+        keys, ids, vecs = self.store.entries("situation")
         if not ids:
             return None
+        rows: dict[str, list[int]] = {}
+        for row, cid in enumerate(ids):
+            rows.setdefault(cid, []).append(row)
+        for cid, rs in rows.items():
+            card = card_of.get(cid)
+            texts = [card.situations[int(keys[r].rsplit("#s", 1)[1])] for r in rs] if card else []
+            if texts:
+                self.situations[cid] = (texts, vecs[rs])
         out = np.zeros((len(self.clauses), vecs.shape[1]), np.float32)
         for cid, v in zip(ids, vecs, strict=True):
             if cid in self.index_of:
@@ -112,7 +122,16 @@ class Retriever:
         p_scope = self.scope_classifier.proba(vec) if self.scope_classifier is not None else 0.5
         qf = query_row(d_max, d_clause, lex, known, dense.votes, clf, p_scope)
         timings = {"embed": t1 - t0, "retrieve": t2 - t1, "features": time.perf_counter() - t2}
-        return Features(X, qf, timings)
+        return Features(X, qf, timings, vec)
+
+    def examples(self, vector: np.ndarray, clause_ids: Sequence[str]) -> dict[str, str]:
+        """For each clause, the situation on its card closest to the query."""
+        out = {}
+        for cid in clause_ids:
+            if cid in self.situations:
+                texts, vecs = self.situations[cid]
+                out[cid] = texts[int(np.argmax(vecs @ vector))]
+        return out
 
     # ---------------------------------------------------------------- fusion
 
@@ -148,6 +167,7 @@ class Retriever:
             scores=scores,
             in_scope=in_scope,
             abstain=self.abstains(in_scope),
+            hedged=self.hedges(in_scope),
             confidence=self.confidence(in_scope, scores[0] if scores else 0.0),
             timings=StageTimings(**f.timings, fuse=time.perf_counter() - t0),
         )
@@ -158,6 +178,14 @@ class Retriever:
     def abstains(self, in_scope: float) -> bool:
         thr = self.model.abstain_threshold if self.model else 0.5
         return in_scope < thr
+
+    def hedges(self, in_scope: float) -> bool:
+        """In scope, but not clearly: answer with a hedge rather than refuse."""
+        return (
+            self.model is not None
+            and not self.abstains(in_scope)
+            and (in_scope < self.model.hedge_threshold)
+        )
 
     def confidence(self, in_scope: float, top: float) -> Confidence:
         if self.model is None:

@@ -5,10 +5,15 @@ from pydantic import ValidationError
 
 from assistant.answer import (
     ABSTAIN_TEXT,
+    Evidence,
+    FollowUp,
     TemplateComposer,
+    abstention,
     citation,
+    clarification,
     followup_context,
     lookup_answer,
+    not_english,
     select_citations,
 )
 from assistant.settings import AnswerSettings
@@ -30,30 +35,66 @@ def rescored(ranked, scores):
     return [(c, s) for (c, _), s in zip(ranked, scores, strict=True)]
 
 
-def compose(ranked, by_id, confidence="high", abstained=False, context=None):
-    return TemplateComposer().compose(
-        "My mentee gave me a gift",
-        ranked,
-        abstained=abstained,
-        confidence=confidence,
-        context_question=context,
-        corpus=by_id,
-    )
+def compose(ranked, by_id, confidence="high", abstained=False, context=None, **kw):
+    if abstained:
+        return abstention("My mentee gave me a gift", ranked, context, by_id)
+    evidence = Evidence("My mentee gave me a gift", ranked, confidence, context, **kw)
+    return TemplateComposer().compose(evidence, by_id)
 
 
 @pytest.mark.parametrize(
     "confidence, lead",
     [
-        ("high", "The Code addresses this under "),
-        ("medium", "The Code probably addresses this under "),
-        ("low", "The Code possibly addresses this under "),
+        ("high", "This is a question of conflict of interest."),
+        ("medium", "This is probably a question of conflict of interest."),
+        ("low", "This may be a question of conflict of interest."),
     ],
 )
-def test_lead_sentence_hedges_with_confidence(ranked, by_id, confidence, lead):
+def test_lead_sentence_names_the_issue_and_hedges_with_confidence(ranked, by_id, confidence, lead):
     a = compose(ranked[:2], by_id, confidence)
     assert a.answer.startswith(lead)
     assert a.confidence == confidence and not a.abstained
-    assert "(1.C.2). Also relevant: " in a.answer and a.answer.endswith("(1.C.3).")
+    assert "Most directly: " in a.answer and "(1.C.2). Also relevant: " in a.answer
+    assert a.answer.endswith("(1.C.3).")
+
+
+def test_actions_examples_and_steps(ranked, by_id):
+    examples = {"1.C.2": "A mentee gave me theatre tickets."}
+    a = compose(ranked[:3], by_id, examples=examples)
+    for c in a.citations:
+        clause = by_id[c.clause_id]
+        assert c.action is None or c.action in clause.text
+    assert a.citations[0].example == examples["1.C.2"] and a.citations[1].example is None
+    assert set(a.steps) == {c.clause_id for c in a.citations if c.action}
+
+
+def test_background_clauses_are_context_not_citations(ranked, by_id):
+    a = compose(ranked[:1], by_id, background=[by_id["D.sponsor"]])
+    assert [c.clause_id for c in a.context] == ["D.sponsor"]
+    assert "D.sponsor" not in [c.clause_id for c in a.citations]
+
+
+def test_a_follow_up_that_changes_nothing_is_said_and_not_high(ranked, by_id):
+    same = FollowUp("The new detail does not change which clauses apply.", False)
+    a = compose(ranked[:2], by_id, "high", followup=same)
+    assert a.confidence == "medium" and a.answer.endswith(same.note)
+    new = FollowUp("With this detail, 1.B.3 now applies too.", True)
+    assert compose(ranked[:2], by_id, "high", followup=new).confidence == "high"
+
+
+def test_not_direct_answers_are_low_and_say_so(ranked, by_id):
+    a = compose(ranked[:2], by_id, "high", not_direct=True)
+    assert a.confidence == "low" and a.answer.startswith("The Code may not address this directly")
+
+
+def test_clarification_cites_nothing(by_id):
+    a = clarification("help", by_id)
+    assert a.kind == "clarify" and a.clarify and not a.citations and a.confidence == "low"
+
+
+def test_not_english_shows_no_clause(by_id):
+    a = not_english("¿Puedo aceptar un regalo?", by_id)
+    assert a.abstained and not a.citations and not a.nearest
 
 
 def test_citations_quote_the_clauses_best_first(ranked, by_id):
@@ -75,7 +116,7 @@ def test_definitions_are_named_as_such(by_id):
 
 
 def test_abstained_answer_cites_nothing_and_shows_up_to_three_nearest(ranked, by_id):
-    a = compose(ranked, by_id, confidence="high", abstained=True, context="before")
+    a = compose(ranked, by_id, abstained=True, context="before")
     assert a.abstained and a.answer == ABSTAIN_TEXT and a.confidence == "low"
     assert a.citations == []
     assert [c.clause_id for c in a.nearest] == ["1.C.2", "1.C.3", "1.B.3"]

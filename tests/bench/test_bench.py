@@ -47,5 +47,5 @@ def test_bench_quick_json_reports_every_figure(tmp_path):
     assert json.loads((out / "bench.json").read_text())["targets"] == res["targets"]
     assert {t["name"] for t in res["targets"]} >= {
         "warm ask p50",
-        "index build, cold (tuned weights cached)",
+        "index build from scratch incl. fine-tuning",
     }

@@ -65,7 +65,9 @@ def test_ask_json_contract(real_env):
     assert {"question", "answer", "abstained", "citations"} <= set(out)
     assert out["question"] == REFERRAL and out["abstained"] is False
     assert out["citations"], out
-    assert set(out["citations"][0]) == {"clause_id", "title", "section", "text", "score"}
+    fields = {"clause_id", "title", "section", "text", "score", "action", "example"}
+    assert set(out["citations"][0]) == fields
+    assert {"steps", "clarify", "context"} <= set(out)  # added by the guidance, nothing removed
     _verbatim(out["citations"])
     assert out["citations"][0]["clause_id"].startswith("1.C."), out["citations"][0]
     scores = [c["score"] for c in out["citations"]]

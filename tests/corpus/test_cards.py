@@ -48,7 +48,8 @@ def test_no_eval_question_copied_into_cards_by_words():
 def test_no_eval_question_near_duplicate_by_embedding():
     from sentence_transformers import SentenceTransformer
 
-    model = SentenceTransformer(str(IndexSettings().resolved_model_path()), device="cpu")
+    path = IndexSettings(encoder="minilm").resolved_model_path()  # as scripts/decontaminate.py
+    model = SentenceTransformer(str(path), device="cpu")
     q = model.encode([c.question for c in CASES], normalize_embeddings=True, batch_size=64)
     k = model.encode(CARD_TEXTS, normalize_embeddings=True, batch_size=64)
     sims = q @ k.T

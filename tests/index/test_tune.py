@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -60,12 +61,12 @@ def test_key_follows_cards_and_recipe(tune_corpus, tune_index, tmp_path, monkeyp
 
 
 def test_failed_training_leaves_nothing_behind(tune_corpus, tune_index, monkeypatch, said):
-    def boom(base, pairs, out):
+    def boom(settings, base, pairs, out, progress):
         out.mkdir(parents=True)
         (out / "half-written").write_text("x")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(tune, "train", boom)
+    monkeypatch.setattr(tune, "_train", boom)
     with pytest.raises(KeyboardInterrupt):
         tune.ensure_tuned(tune_corpus, tune_index, tune_index.resolved_model_path())
     root = tune_index.tuned_dir
@@ -76,7 +77,8 @@ def test_failed_training_leaves_nothing_behind(tune_corpus, tune_index, monkeypa
 
 @pytest.mark.slow
 def test_real_training_is_cached(tune_corpus, tune_index, said):
-    """Real MiniLM, real optimiser: the tuned folder loads and is reused while nothing changes."""
+    """The shipped recipe (mpnet, top layers), real optimiser: the tuned folder loads and is
+    reused while nothing changes, and two builds give the same bytes."""
     from sentence_transformers import SentenceTransformer
 
     base = tune_index.resolved_model_path()
@@ -102,7 +104,7 @@ def test_real_training_is_cached(tune_corpus, tune_index, said):
 def test_real_assistant_uses_the_tuned_model(real_assistant):
     name = real_assistant.retriever.embedder.model_id
     assert "/.tuned-imc-code-of-ethics-" in name
-    assert real_assistant.index_info()["model"] == name
+    assert Path(str(real_assistant.index_info()["model"])).resolve() == Path(name).resolve()
 
 
 @pytest.mark.slow
@@ -144,3 +146,30 @@ def test_batches_use_every_pair_once_and_never_repeat_a_clause():
     assert all(len({a for _, a in b}) == len(b) for b in batches)
     assert all(len(b) <= tune.BATCH for b in batches)
     assert batches == tune._batches(pairs, random.Random(0))  # deterministic for a seed
+
+
+@pytest.mark.slow
+def test_top_layer_recipe_saves_vectors_the_saved_model_reproduces(tmp_path, monkeypatch):
+    """Training only the top layers from kept lower states, then saving the texts' vectors,
+    must give the vectors the saved model computes itself: the index build uses them instead
+    of embedding the texts again. Checked on the small model (BERT), top 2 of its 6 layers."""
+    import numpy as np
+    from sentence_transformers import SentenceTransformer
+
+    from assistant.index import tune_top
+    from assistant.settings import IndexSettings
+
+    monkeypatch.setattr(tune_top, "FROZEN_LAYERS", 4)
+    base = IndexSettings(encoder="minilm").resolved_model_path()
+    pairs = [(f"situation {i} about clause {i % 5}", f"clause {i % 5} text") for i in range(40)]
+    batches = [pairs[i : i + 5] for i in range(0, 40, 5)]
+    out = tmp_path / "tuned"
+    tune_top.train_top_layers(base, batches, out, scale=20.0, warmup=0.1, seed=0)
+    with np.load(out / "text-vectors.npz") as d:
+        texts, stored = d["texts"].tolist(), d["vectors"]
+    assert set(texts) == {t for p in pairs for t in p}
+    model = SentenceTransformer(str(out), device="cpu")
+    fresh = model.encode(texts, normalize_embeddings=True)
+    assert np.min(np.sum(fresh * stored, axis=1)) > 0.999
+    untouched = SentenceTransformer(str(base), device="cpu").encode(texts[:3])
+    assert not np.allclose(untouched, model.encode(texts[:3]), atol=1e-4)  # it did train
