@@ -17,6 +17,7 @@ from typing import Protocol
 from ..corpus import STOPWORDS, tokens
 from ..models import Clause, Ranking
 from .bank import Scenario
+from .labels import option_label, quiz_citation
 from .models import (
     CLAUSE_KINDS,
     GAP,
@@ -51,10 +52,6 @@ _quote = lambda text: f"\u201c{text}\u201d"
 _suffix = lambda word: m.group(1) if (m := _SUFFIX_RE.search(word)) else ""
 _jaccard = lambda a, b: len(a & b) / len(a | b) if a | b else 0.0
 _lower_words = lambda text: [m.group(1).lower() for m in _WORD_RE.finditer(text)]
-
-
-def option_label(c: Clause) -> str:
-    return f"{c.id} \u2014 {c.display_title()}"
 
 
 def _content_words(text: str) -> list[tuple[str, int]]:
@@ -198,7 +195,7 @@ class QuizBuilder:
             return self._finish("definition", prompt, c, correct, opts, rng, item_id)
         word, pos = self._gaps[c.id][cand.variant]
         gapped = c.text[:pos] + GAP + c.text[pos + len(word) :]
-        prompt = f"Fill the gap in clause {c.id} ({c.display_title()}): {_quote(gapped)}"
+        prompt = f"Fill the gap in clause {c.id}: {_quote(gapped)}"
         opts = [Option(label=w, clause_id=cid) for w, cid in self._gap_distractors(c, word, rng)]
         correct = Option(label=word, clause_id=c.id)
         return self._finish("fill_gap", prompt, c, correct, opts, rng, item_id)
@@ -218,7 +215,7 @@ class QuizBuilder:
             options=options,
             answer=options.index(correct),
             clause_id=c.id,
-            explanation=c.citation_text() + extra,
+            explanation=quiz_citation(c) + extra,
             source=source,
         )
 
@@ -291,13 +288,13 @@ def allocate(n: int, types: dict[str, int | None], sizes: dict[str, int]) -> dic
     free = [k for k in types if k not in fixed]
     left = n - sum(fixed.values())
     if left < 0 or (left > 0 and not free and fixed):
-        raise QuizError(f"the item counts add up to {sum(fixed.values())}, not --n {n}")
+        raise QuizError(f"the item counts add up to {sum(fixed.values())}, not the {n} items asked")
     while left > 0 and (room := [k for k in free if counts[k] < sizes[k]][:left]):
         for k in room:
             counts[k] += 1
         left -= len(room)
     if left > 0:
-        have = ", ".join(f"{k} {sizes[k]}" for k in types)
+        have = ", ".join(f"{k.replace('_', ' ')} {sizes[k]}" for k in types)
         raise QuizError(
             f"{n} items asked but only {n - left} available under these filters ({have}); "
             "ask for fewer items or widen the filters"

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import random
 import textwrap
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from ..corpus import clean_question
 from ..errors import QuestionError
 from ..models import Clause
 from .builder import QuizBuilder, sentence
+from .labels import key_label
 from .models import CLAUSE_KINDS, N_OPTIONS, SCENARIO_QUESTION, Quiz, QuizError, QuizSettings
 
 
@@ -35,6 +36,7 @@ class Suggestion:
     ranking: list[str]  # every quizzable clause id, best first
     confidence: str  # high, medium or low, as for answers
     out_of_scope: bool  # the retriever would abstain on this text
+    clauses: Mapping[str, Clause] = field(default_factory=dict)  # to name distractors
 
 
 def suggest(builder: QuizBuilder, text: str, k: int = 5) -> Suggestion:
@@ -51,7 +53,7 @@ def suggest(builder: QuizBuilder, text: str, k: int = 5) -> Suggestion:
         if i in by_id and by_id[i].kind in CLAUSE_KINDS
     ]
     ids = [c.id for c, _ in ranked]
-    return Suggestion(text, ranked[:k], ids, r.confidence, r.abstain)
+    return Suggestion(text, ranked[:k], ids, r.confidence, r.abstain, by_id)
 
 
 def _known(builder: QuizBuilder, clause_id: str, field: str) -> Clause:
@@ -99,9 +101,11 @@ def format_draft(
 ) -> str:
     """The draft for review: the suggestion, the item and its key; `hint` ends it."""
     item = quiz.items[0]
-    w = lambda s, ind="    ": textwrap.fill(s, 100, initial_indent=ind, subsequent_indent=ind)
+    w = lambda s, ind="    ", more=None: textwrap.fill(
+        s, 100, initial_indent=ind, subsequent_indent=ind if more is None else more
+    )
     out = ["Draft quiz item from your scenario. Review it before you use it.", ""]
-    out += [w(sug.text, "Scenario: "), ""]
+    out += [w(sug.text, "Scenario: ", " " * len("Scenario: ")), ""]
     out.append(f"Suggested answer key (retriever confidence: {sug.confidence}):")
     for c, s in sug.ranked:
         mark = "  <- key" if c.id == item.clause_id else ""
@@ -110,9 +114,15 @@ def format_draft(
         out.append("    Note: the retriever finds this scenario weakly covered by the Code.")
     if answer_given:
         out.append(f"    Your answer key: {item.clause_id}")
-    label = "Your distractors" if distractors_given else "Suggested distractors"
-    out += ["", f"{label} (ranked high for the scenario, not the key, other sections first):"]
-    out += [f"    {o.label}" for i, o in enumerate(item.options) if i != item.answer]
+    label = (
+        "Your distractors:"
+        if distractors_given
+        else "Suggested distractors (ranked high for the scenario, not the key, other sections "
+        "first):"
+    )
+    out += ["", label]
+    name = lambda o: key_label(sug.clauses[o.clause_id]) if o.clause_id in sug.clauses else o.label
+    out += [f"    {name(o)}" for i, o in enumerate(item.options) if i != item.answer]
     out += ["", "The item:", w(item.prompt)]
     for i, o in enumerate(item.options):
         out.append(f"      {'ABCD'[i]}. {o.label}{'   (correct)' if i == item.answer else ''}")

@@ -25,11 +25,12 @@ from .. import Assistant, Settings  # noqa: E402
 from ..errors import AssistantError  # noqa: E402
 from . import render  # noqa: E402
 from .ask_tab import build_ask_tab  # noqa: E402
-from .assets import CSS, JS  # noqa: E402
-from .browse_tab import build_browse_tab, lookup_html  # noqa: E402
+from .assets import CSS, GOTO_JS, JS, MEDIA_CSS, SHOW_RESULT_JS  # noqa: E402
+from .browse_tab import BrowseParts, build_browse_tab, lookup_html  # noqa: E402
 from .endpoints import register_api  # noqa: E402
 from .privacy import AUDIT_NOTE, PRIVACY_NOTE, AuditLog, auth_for, is_loopback  # noqa: E402
 from .quiz_tab import build_quiz_tab  # noqa: E402
+from .theme import HEAD, light_theme  # noqa: E402
 
 CONCURRENCY = 8  # queued events run at once; Assistant serialises the model call itself
 
@@ -58,32 +59,46 @@ def build_app(assistant: Assistant, audit: AuditLog | None = None) -> gr.Blocks:
             with gr.Tab("Ask", id="ask"):
                 build_ask_tab(assistant, audit)
             with gr.Tab("Browse the Code", id="browse"):
-                lookup_box, result, citation = build_browse_tab(assistant)
+                browse = build_browse_tab(assistant)
             with gr.Tab("Quiz", id="quiz"):
                 build_quiz_tab(assistant)
         register_api(assistant, audit)
-
-        def deep_link(request: gr.Request):
-            """`/?clause=1.C.4` opens the Browse tab on that clause."""
-            clause = (request.query_params.get("clause") or "").strip() if request else ""
-            if not clause:
-                return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-            body, cite = lookup_html(assistant, clause)
-            return (
-                gr.Tabs(selected="browse"),
-                clause[:200],
-                body,
-                gr.update(value=cite, visible=bool(cite)),
-            )
-
-        demo.load(
-            deep_link,
-            None,
-            [tabs, lookup_box, result, citation],
-            queue=False,
-            api_visibility="private",
-        )
+        _wire_clause_links(demo, assistant, tabs, browse)
     return demo
+
+
+def _wire_clause_links(
+    demo: gr.Blocks, assistant: Assistant, tabs: gr.Tabs, browse: BrowseParts
+) -> None:
+    """`/?clause=1.C.4` opens the Browse tab on that clause when the page loads; a click on a
+    clause link anywhere on the page does the same in place, through a hidden button that the
+    page script clicks (the page is never reloaded, so the Ask conversation stays)."""
+    outputs = [tabs, browse.lookup_box, browse.search_box, browse.result, browse.citation]
+
+    def show(clause: str):
+        body, cite = lookup_html(assistant, clause)
+        return (
+            gr.Tabs(selected="browse"),
+            clause[:200],
+            "",
+            body,
+            gr.update(value=cite, visible=bool(cite)),
+        )
+
+    def deep_link(request: gr.Request):
+        clause = (request.query_params.get("clause") or "").strip() if request else ""
+        return show(clause) if clause else tuple(gr.skip() for _ in outputs)
+
+    def goto(clause: str):
+        clause = (clause or "").strip()
+        return show(clause) if clause else tuple(gr.skip() for _ in outputs)
+
+    private = {"api_visibility": "private"}
+    demo.load(deep_link, None, outputs, queue=False, **private)
+    button = gr.Button("Open clause", elem_id="imc-goto", elem_classes="imc-goto", visible="hidden")
+    button.click(goto, [browse.lookup_box], outputs, js=GOTO_JS, queue=False, **private).then(
+        None, None, None, js=SHOW_RESULT_JS, **private
+    )
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -118,16 +133,8 @@ def _launch(demo: gr.Blocks, host: str, port: int, auth: tuple[str, str] | None)
         ssr_mode=False,
         pwa=False,
         footer_links=["api"],
-        theme=gr.themes.Soft(
-            primary_hue="teal",
-            secondary_hue="slate",
-            font=[
-                gr.themes.LocalFont("Source Sans Pro"),
-                "ui-sans-serif",
-                "system-ui",
-                "sans-serif",
-            ],
-        ),
+        theme=light_theme(),
+        head=f"{HEAD}<style>{MEDIA_CSS}</style>",
         css=CSS,
         js=JS,
     )

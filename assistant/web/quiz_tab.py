@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 import threading
+from datetime import date
 from pathlib import Path
 
 import gradio as gr
@@ -42,7 +43,9 @@ TYPE_CHOICES = [(KIND_NAMES[k], k) for k in ITEM_KINDS]
 INTRO = (
     "Build a multiple-choice quiz on the Code. Scenario items come from the curated scenario "
     "bank, with hard distractors chosen by the retriever; recall items quote the Code verbatim. "
-    "The answer key quotes the Code. The same seed always gives the same quiz."
+    "Options name clauses by their id only, so they never give the answer away; the answer "
+    "key quotes the Code. Each build is new unless you give a seed: the same seed always gives "
+    "the same quiz."
 )
 
 
@@ -79,7 +82,7 @@ class QuizTab:
             sections.append((f"{key} \u2014 {c.section_title}", key))
         return parts, sections
 
-    def _files(self, quiz) -> list[str]:
+    def _files(self, quiz, stem: str) -> list[str]:
         """The four exports in a fresh temp folder; only the last KEEP builds are kept."""
         if self._root is None:
             self._root = Path(tempfile.mkdtemp(prefix="imc-quiz-"))
@@ -87,33 +90,30 @@ class QuizTab:
         folder = Path(tempfile.mkdtemp(dir=self._root))
         for old in sorted(self._root.iterdir(), key=lambda p: p.stat().st_mtime)[:-KEEP]:
             shutil.rmtree(old, ignore_errors=True)
-        paths = write_all(quiz, folder, f"imc-quiz-seed{quiz.seed}", self.builder.by_id)
+        paths = write_all(quiz, folder, stem, self.builder.by_id)
         return [str(p) for p in paths.values()]
 
     def build(self, n, types, part, section, persona, seed):
-        """Handler of "Build quiz": (status, preview markdown, files)."""
+        """Handler of "Build quiz": (status, preview markdown, files). Bad input gets a message
+        in the status line and clears the previous quiz; it never raises."""
         try:
-            n = int(n) if n not in (None, "") else 10
-            if not 1 <= n <= MAX_ITEMS:
-                raise QuizError(f"the number of items must be between 1 and {MAX_ITEMS}")
-            if not types:
-                raise QuizError("choose at least one item type")
-            bad = [t for t in types if t not in ITEM_KINDS]
-            if bad:
-                raise QuizError(f"unknown item type {bad[0]!r}")
             spec = QuizSettings(
-                n=n,
-                types=dict.fromkeys(types),
-                part=None if part in (None, "", ANY) else str(part),
-                section=None if section in (None, "", ANY) else str(section),
-                persona=None if persona in (None, "", ANY) else str(persona),
+                n=_items(n),
+                types=_types(types),
+                part=_choice(part),
+                section=_choice(section),
+                persona=_choice(persona),
             )
-            quiz = self.builder.build(spec, seed=None if seed in (None, "") else int(seed))
+            quiz = self.builder.build(spec, seed=_seed(seed))
         except (QuizError, ValueError, TypeError) as exc:
             return f"**Could not build the quiz:** {md_escape(str(exc))}", "", None
         counts = ", ".join(f"{v} {KIND_NAMES[k].lower()}" for k, v in quiz.settings.types.items())
-        status = f"Built {len(quiz.items)} items ({counts}), seed {quiz.seed}."
-        return status, to_markdown(quiz, self.builder.by_id), self._files(quiz)
+        status = (
+            f"Built {len(quiz.items)} items ({counts}) with seed **{quiz.seed}**. "
+            f"To build the same quiz again, enter {quiz.seed} in the Seed box."
+        )
+        stem = f"imc-quiz-{date.today().isoformat()}-seed{quiz.seed}"
+        return status, to_markdown(quiz, self.builder.by_id), self._files(quiz, stem)
 
     def draft(self, text, answer, distractors):
         """Handler of "Draft item": a trainer's own scenario with suggested key and distractors."""
@@ -125,7 +125,48 @@ class QuizTab:
         except (QuizError, ValueError) as exc:
             return f"**Could not draft the item:** {md_escape(str(exc))}", "", None
         summary = format_draft(quiz, sug, bool(answer), bool(ids))
-        return "Draft ready: review it below.", _code_block(summary), self._files(quiz)
+        files = self._files(quiz, f"imc-quiz-item-{_slug(sug.text)}")
+        return "Draft ready: review it below.", _code_block(summary), files
+
+
+def _items(n) -> int:
+    """The number of items, 1 to MAX_ITEMS, from the Items box."""
+    if n is None or n == "":
+        raise QuizError(f"enter the number of items, from 1 to {MAX_ITEMS}")
+    value = float(n)
+    if value != int(value) or not 1 <= value <= MAX_ITEMS:
+        raise QuizError(f"the number of items must be a whole number from 1 to {MAX_ITEMS}")
+    return int(value)
+
+
+def _types(types) -> dict:
+    if not types:
+        raise QuizError("choose at least one item type")
+    bad = [t for t in types if t not in ITEM_KINDS]
+    if bad:
+        raise QuizError(f"unknown item type {bad[0]!r}")
+    return dict.fromkeys(types)
+
+
+def _choice(value) -> str | None:
+    return None if value in (None, "", ANY) else str(value)
+
+
+def _seed(seed) -> int | None:
+    """The seed from the Seed box: empty means a new random quiz."""
+    text = "" if seed is None else str(seed).strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise QuizError("the seed must be a whole number, or empty for a random quiz") from None
+
+
+def _slug(text: str, words: int = 6) -> str:
+    """A file-name part from the first words of a scenario: 'my-mentees-father-offered-me-a'."""
+    found = re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("’", ""))[:words]
+    return "-".join(found)[:48].strip("-") or "scenario"
 
 
 def _code_block(text: str) -> str:
@@ -155,8 +196,13 @@ def _build_body(tab: QuizTab) -> None:
     parts, sections = tab.choices()
     gr.Markdown(INTRO)
     with gr.Row():
-        n = gr.Number(value=10, precision=0, minimum=1, maximum=MAX_ITEMS, label="Items")
-        seed = gr.Number(value=None, precision=0, label="Seed (empty: random)")
+        n = gr.Number(value=10, precision=0, label=f"Items (1 to {MAX_ITEMS})")
+        seed = gr.Textbox(
+            value="",
+            label="Seed (optional)",
+            placeholder="Empty: a new random quiz. Same seed: same quiz.",
+            max_lines=1,
+        )
         types = gr.CheckboxGroup(TYPE_CHOICES, value=list(ITEM_KINDS), label="Item types")
     with gr.Row():
         part = gr.Dropdown(parts, value=ANY, label="Part")
@@ -175,9 +221,9 @@ def _build_body(tab: QuizTab) -> None:
                 label="Distractors (3 clause ids, optional)", placeholder="2.A.1, 3.B.2, 1.D.1"
             )
         draft_btn = gr.Button("Draft item")
-    status = gr.Markdown()
+    status = gr.Markdown(elem_id="imc-quiz-status")
     files = gr.File(label="Downloads (Markdown, CSV, Moodle GIFT, JSON)", file_count="multiple")
-    preview = gr.Markdown(label="Preview", sanitize_html=True)
+    preview = gr.Markdown(label="Preview", sanitize_html=True, elem_id="imc-quiz-preview")
     outputs = [status, preview, files]
     build.click(tab.build, [n, types, part, section, persona, seed], outputs, api_name="build_quiz")
     draft_btn.click(tab.draft, [text, answer, distractors], outputs, api_name="draft_quiz_item")

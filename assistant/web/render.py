@@ -1,43 +1,28 @@
-"""HTML rendering of answers, clauses and the outline, and the JSON of the app's endpoints.
-Light: no gradio, no torch. All user and clause text goes through `esc()`: the only markup on
-the page is built here."""
+"""HTML building blocks of the page: escaping, keyword highlighting, clause cards, the Browse
+tab's outline, search results and lookups, and the JSON of the app's endpoints. Light: no gradio,
+no torch. All user and clause text goes through `esc()`: the only markup on the page is built
+here and in `answers.py`.
+
+Every link to a clause has the form ``?clause=ID``. The page script (assets.JS) opens such links
+in the Browse tab of the same page, so a click never reloads the page and never loses the Ask
+conversation; a middle or Ctrl-click still opens a new browser tab.
+"""
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-from .. import Answer, Citation, Clause
+from .. import Answer, Clause
 from ..corpus import STOPWORDS, stem, words
 
 DISCLAIMER = (
     "Guidance quoting the IMC Code of Ethics, not a ruling by IMC. Read the quoted clauses "
     "and use your own judgement; for a formal view, contact IMC."
 )
-EXAMPLES: dict[str, list[str]] = {
-    "Mentor": [
-        "A supplier I recommend to my mentees pays me a referral commission. Is that a conflict of interest?",
-        "My mentee's manager, who pays for the mentoring, wants to see my session notes.",
-        "Is it ok to become friends with my mentee on social media?",
-    ],
-    "Trainer": [
-        "A trainee presents another mentor's framework as her own method. What should I tell her?",
-        "What does the Code say about keeping client notes?",
-        "define sponsor",
-    ],
-    "Staff": [
-        "show me the sanctions",
-        "What does 1.C.4 say?",
-        "What are IMC's values according to the Code?",
-    ],
-}
-CONFIDENCE_HELP = {
-    "high": "the cited clauses clearly match the question",
-    "medium": "the cited clauses probably apply: read them to check",
-    "low": "the cited clauses may apply: read them carefully",
-}
+EXAMPLE_LABEL = "Example situation written for this tool — not the Code's words"
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 
 
 # ------------------------------------------------------------------------------------ escaping
@@ -54,21 +39,50 @@ def esc(text: object) -> str:
     )
 
 
-def highlight(text: str, query: str) -> str:
-    """Escaped `text` with the words of `query` (or words sharing their stem) in <mark>."""
+def _terms(query: str) -> tuple[set[str], set[str]]:
+    """The content words of a query and their stems."""
     wanted = {w for w in words(query) if w not in STOPWORDS and len(w) > 1}
-    stems = {stem(w) for w in wanted}
-    if not wanted:
-        return esc(text)
-    out, last = [], 0
-    for m in re.finditer(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?", text):
+    return wanted, {stem(w) for w in wanted}
+
+
+def _matching(text: str, wanted: set[str], stems: set[str]):
+    """The words of `text` that match the query: the same word, or one sharing its stem."""
+    for m in _WORD.finditer(text):
         w = m.group(0).lower().replace("’", "'")
         if w in wanted or (w not in STOPWORDS and stem(w) in stems):
-            out.append(esc(text[last : m.start()]))
-            out.append(f"<mark>{esc(m.group(0))}</mark>")
-            last = m.end()
+            yield m
+
+
+def highlight(text: str, query: str) -> str:
+    """Escaped `text` with the words of `query` (or words sharing their stem) in <mark>."""
+    wanted, stems = _terms(query)
+    out, last = [], 0
+    for m in _matching(text, wanted, stems) if wanted else ():
+        out.append(esc(text[last : m.start()]))
+        out.append(f"<mark>{esc(m.group(0))}</mark>")
+        last = m.end()
     out.append(esc(text[last:]))
     return "".join(out)
+
+
+def keyword_matches(
+    clauses: Sequence[Clause], query: str, order: Sequence[str] = ()
+) -> list[Clause]:
+    """The clauses whose text holds a word of the query (or a word sharing its stem), best
+    first: most query words matched, then most matches, then the order of `order` (the semantic
+    ranking), then the Code's order."""
+    wanted, stems = _terms(query)
+    if not wanted:
+        return []
+    rank = {cid: i for i, cid in enumerate(order)}
+    scored = []
+    for pos, c in enumerate(clauses):
+        found = [
+            stem(m.group(0).lower().replace("’", "'")) for m in _matching(c.text, wanted, stems)
+        ]
+        if found:
+            scored.append((-len(set(found)), -len(found), rank.get(c.id, len(rank)), pos, c))
+    return [row[-1] for row in sorted(scored, key=lambda row: row[:-1])]
 
 
 # ------------------------------------------------------------------------------------ JSON
@@ -101,136 +115,69 @@ def heading(c: Clause) -> str:
     return f"{sec} · {c.display_title()}"
 
 
+def clause_link(clause_id: str, text: str | None = None, cls: str = "imc-cid") -> str:
+    """A link that opens the clause in the Browse tab of this page."""
+    label = esc(clause_id if text is None else text)
+    return f'<a class="{cls}" href="?clause={esc(clause_id)}">{label}</a>'
+
+
+def example_html(example: str | None) -> str:
+    """An example situation, labelled as written for this tool (never the Code's words)."""
+    if not example:
+        return ""
+    return (
+        f'<div class="imc-situation"><p class="imc-situation-label">{esc(EXAMPLE_LABEL)}</p>'
+        f'<p class="imc-situation-text">{esc(example)}</p></div>'
+    )
+
+
 def clause_card(
-    c: Clause, *, open_: bool = True, body: str | None = None, tag: str = "", link: bool = True
+    c: Clause,
+    *,
+    open_: bool = True,
+    body: str | None = None,
+    tag: str = "",
+    link: bool = True,
+    example: str | None = None,
 ) -> str:
-    """A <details> card: id, heading, verbatim text, copy-citation button and permalink."""
+    """A <details> card: id, heading, verbatim text, an optional example situation, a
+    copy-citation button and a link to the clause in Browse (`link`) or its permalink."""
     text = body if body is not None else esc(c.text)
     preview = c.text if len(c.text) <= 90 else c.text[:88].rsplit(" ", 1)[0] + " …"
     tag_html = f'<span class="imc-tag">{esc(tag)}</span>' if tag else ""
-    permalink = (
-        f'<a class="imc-link" href="?clause={esc(c.id)}" target="_blank" rel="noopener">'
-        "open in Browse ↗</a>"
-        if link
-        else f'<a class="imc-link" href="?clause={esc(c.id)}">permalink</a>'
-    )
+    where = "open in Browse" if link else "permalink"
+    label = f"Copy the citation of {c.id}"
     return (
         f'<details class="imc-clause" data-clause-id="{esc(c.id)}"{" open" if open_ else ""}>'
         f'<summary><span class="imc-cid">{esc(c.id)}</span> '
         f'<span class="imc-sec">{esc(heading(c))}</span>{tag_html}'
         f'<span class="imc-preview"> — {esc(preview)}</span></summary>'
-        f'<blockquote class="imc-text">{text}</blockquote>'
-        f'<div class="imc-actions"><button type="button" class="imc-copy" '
-        f'data-copy="{esc(c.citation_text())}">Copy citation</button>{permalink}</div>'
+        f'<blockquote class="imc-text">{text}</blockquote>{example_html(example)}'
+        f'<div class="imc-actions"><button type="button" class="imc-copy" aria-label="{esc(label)}" '
+        f'data-copy="{esc(c.citation_text())}">Copy citation</button>'
+        f"{clause_link(c.id, where, 'imc-link')}</div>"
         "</details>"
     )
-
-
-def _citation_card(cit: Citation, corpus: Mapping[str, Clause], **kw) -> str:
-    clause = corpus.get(cit.clause_id)  # Answer.checked has verified id and verbatim text
-    return clause_card(clause, **kw) if clause else f"<p>{esc(cit.clause_id)}: {esc(cit.text)}</p>"
-
-
-# ------------------------------------------------------------------------------------ answers
-
-
-def _is_lookup(answer: Answer) -> bool:
-    """A direct lookup ("what does 1.B.2 say?")."""
-    return answer.kind == "lookup"
-
-
-def render_answer(answer: Answer, corpus: Mapping[str, Clause]) -> str:
-    parts = ['<div class="imc-answer">']
-    if answer.context_question:
-        parts.append(
-            '<p class="imc-followup">Interpreted as a follow-up to: '
-            f"<q>{esc(answer.context_question)}</q></p>"
-        )
-    if answer.kind == "unknown_id":
-        parts.append(f'<p class="imc-abstain"><strong>{esc(answer.answer)}</strong></p>')
-    elif answer.abstained:
-        text = answer.answer
-        lead = "The Code does not address this."
-        rest = text[len(lead) :].strip() if text.startswith(lead) else text
-        parts.append(f'<p class="imc-abstain"><strong>{esc(lead[:-1])}</strong></p>')
-        if rest:
-            parts.append(f'<p class="imc-short">{esc(rest)}</p>')
-        if answer.nearest:
-            parts.append(
-                '<div class="imc-nearest"><p class="imc-ref">Nearest clauses — '
-                "<strong>for reference only — not an answer</strong></p>"
-            )
-            parts += [
-                _citation_card(n, corpus, open_=False, tag="for reference only — not an answer")
-                for n in answer.nearest
-            ]
-            parts.append("</div>")
-    else:
-        text = answer.answer
-        conf = answer.confidence
-        parts.append(f'<p class="imc-short">{esc(text)}</p>')
-        parts.append(
-            f'<p class="imc-confidence imc-conf-{esc(conf)}" title="{esc(CONFIDENCE_HELP[conf])}">'
-            f"Confidence: <strong>{esc(conf)}</strong> — {esc(CONFIDENCE_HELP[conf])}</p>"
-        )
-        open_all = _is_lookup(answer) and len(answer.citations) <= 8
-        n = len(answer.citations)
-        parts.append(f'<p class="imc-cited">Cited clause{"s" if n != 1 else ""} ({n}):</p>')
-        for i, cit in enumerate(answer.citations):
-            tag = "best match" if i == 0 and not _is_lookup(answer) and n > 1 else ""
-            parts.append(_citation_card(cit, corpus, open_=open_all or i == 0, tag=tag))
-    parts.append(f'<p class="imc-note">{esc(answer.note)}</p></div>')
-    return "".join(parts)
-
-
-@dataclass
-class Turn:
-    """One exchange of the Ask tab: the question, then an answer or a friendly error."""
-
-    question: str
-    answer: Answer | None = None
-    error: str | None = None
-    pending: bool = True
-
-
-def render_conversation(turns: Sequence[Turn], corpus: Mapping[str, Clause]) -> str:
-    if not turns:
-        return (
-            '<div class="imc-chat imc-empty"><p>Describe a situation, ask what the Code says, '
-            "or name a clause (<code>1.B.2</code>, <code>sanctions</code>, "
-            "<code>define sponsor</code>). Answers quote the Code word for word.</p></div>"
-        )
-    out = ['<div class="imc-chat">']
-    for i, t in enumerate(turns):
-        last = " imc-last" if i == len(turns) - 1 else ""
-        out.append(f'<div class="imc-turn{last}" data-turn="{i}">')
-        q = esc(t.question) if t.question.strip() else "<em>(empty question)</em>"
-        out.append(f'<div class="imc-user"><div class="imc-bubble">{q}</div></div>')
-        if t.pending:
-            out.append('<div class="imc-bot imc-pending">Looking up the Code…</div>')
-        elif t.error is not None:
-            out.append(f'<div class="imc-bot"><p class="imc-error">{esc(t.error)}</p></div>')
-        elif t.answer is not None:
-            out.append(f'<div class="imc-bot">{render_answer(t.answer, corpus)}</div>')
-        out.append("</div>")
-    out.append("</div>")
-    return "".join(out)
 
 
 # ------------------------------------------------------------------------------------ browse
 
 
-def render_outline(clauses: Sequence[Clause]) -> str:
-    """The whole Code in source order: numbered parts with their sections, then the other
-    sections (preamble, definitions, values, sanctions, pledge); inferred titles marked."""
+def _outline_blocks(clauses: Sequence[Clause]) -> list[tuple[str, list[Clause]]]:
     blocks: list[tuple[str, list[Clause]]] = []
     for c in clauses:
         key = c.part if c.part in "123" else f"{c.part}.{c.section}"
         if not blocks or blocks[-1][0] != key:
             blocks.append((key, []))
         blocks[-1][1].append(c)
+    return blocks
+
+
+def render_outline(clauses: Sequence[Clause]) -> str:
+    """The whole Code in source order: numbered parts with their sections, then the other
+    sections (preamble, definitions, values, sanctions, pledge); inferred titles marked."""
     out = ['<div class="imc-outline">']
-    for key, cs in blocks:
+    for key, cs in _outline_blocks(clauses):
         c0 = cs[0]
         if key in "123":
             mark = " [title inferred]" if c0.part_title_inferred else ""
@@ -245,11 +192,10 @@ def render_outline(clauses: Sequence[Clause]) -> str:
         for c in cs:
             if key in "123" and c.section != section:
                 section = c.section
-                out.append(f"<h4>{esc(c.display_section())}</h4>")
+                out.append(f"<h3>{esc(c.display_section())}</h3>")
             title = "" if c.kind == "principle" or c.title == c.section_title else c.display_title()
             out.append(
-                f'<div class="imc-item" id="clause-{esc(c.id)}">'
-                f'<a class="imc-cid" href="?clause={esc(c.id)}">{esc(c.id)}</a> '
+                f'<div class="imc-item" id="clause-{esc(c.id)}">{clause_link(c.id)} '
                 + (f'<span class="imc-sec">{esc(title)}:</span> ' if title else "")
                 + f'<span class="imc-otext">{esc(c.text)}</span></div>'
             )
@@ -258,12 +204,29 @@ def render_outline(clauses: Sequence[Clause]) -> str:
     return "".join(out)
 
 
-def render_search(results: Sequence[tuple[Clause, float]], query: str) -> str:
-    if not results:
+def render_search(query: str, keyword: Sequence[Clause], related: Sequence[Clause]) -> str:
+    """Keyword matches (matched words highlighted, best first), then a closed list of clauses
+    related by meaning only (open when nothing matched the words)."""
+    if not keyword and not related:
         return '<p class="imc-error">No clauses found.</p>'
-    out = [f'<p class="imc-cited">{len(results)} clauses for <q>{esc(query)}</q>, best first:</p>']
-    for i, (c, _score) in enumerate(results):
-        out.append(clause_card(c, open_=i < 3, body=highlight(c.text, query), link=False))
+    q = f"<q>{esc(query)}</q>"
+    if keyword:
+        n = len(keyword)
+        head = f"Keyword matches for {q} ({n} clause{'s' * (n != 1)}), best match first:"
+    else:
+        head = f"No clause contains the words of {q}."
+    out = [f'<p class="imc-cited">{head}</p>']
+    out += [
+        clause_card(c, open_=i < 3, body=highlight(c.text, query), link=False)
+        for i, c in enumerate(keyword)
+    ]
+    if related:
+        out.append(
+            f'<details class="imc-related"{"" if keyword else " open"}><summary>'
+            f"Related (by meaning) ({len(related)}) — no matching words</summary>"
+        )
+        out += [clause_card(c, open_=False, link=False) for c in related]
+        out.append("</details>")
     return "".join(out)
 
 
@@ -272,7 +235,7 @@ def render_lookup(found: Sequence[Clause]) -> str:
 
 
 def render_unknown(query: str, nearest: Sequence[str], ambiguous: bool = False) -> str:
-    links = ", ".join(f'<a href="?clause={esc(i)}">{esc(i)}</a>' for i in nearest)
+    links = ", ".join(clause_link(i, cls="imc-near") for i in nearest)
     if ambiguous:
         return f'<p class="imc-error"><q>{esc(query)}</q> is ambiguous: did you mean {links}?</p>'
     hint = f" Nearest ids: {links}." if links else ""

@@ -54,7 +54,8 @@ def test_ask_cites_verbatim_and_matches_python_api(client, real_assistant):
     assert out["abstained"] is False and out["citations"], out
     assert out["citations"][0]["clause_id"].startswith("1.C."), out["citations"][0]
     assert out["confidence"] in {"high", "medium", "low"}
-    assert set(out["citations"][0]) == {"clause_id", "title", "section", "text", "score"}
+    fields = {"clause_id", "title", "section", "text", "score", "action", "example"}
+    assert set(out["citations"][0]) == fields
     assert "not a ruling" in out["note"]
     _verbatim(out["citations"])
     assert out == real_assistant.ask(REFERRAL).as_json()
