@@ -28,6 +28,7 @@ from ..corpus import Corpus, load_corpus
 from ..errors import QuestionError
 from ..index import TUNED_MARKER, Embedder, LlamaEmbedder, ensure_index, ensure_tuned, forget_client
 from ..models import Ranking
+from ..retrieval import Features
 from ..settings import Fusion, Settings, replaced
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -250,14 +251,16 @@ def throughput(argv: list[str], questions: Sequence[str], env: dict[str, str]) -
 def warm_ask(assistant: Assistant, questions: Sequence[str], warmup: int = 3) -> dict[str, Any]:
     """Latency of `Assistant.ask` per question, split into embed, retrieve, fuse and compose."""
     captured: list[dict[str, float]] = []
-    original = assistant.retriever.rank
+    original = assistant.retriever.fuse
 
-    def rank(query: str, fusion: Fusion | None = None) -> Ranking:
-        r = original(query, fusion)
+    # Every ranking, by `ask` (features then fuse) or `rank`, ends in `fuse`, whose result
+    # carries the stage timings.
+    def fuse(features: Features, fusion: Fusion | None = None) -> Ranking:
+        r = original(features, fusion)
         captured.append(r.timings.model_dump())
         return r
 
-    assistant.retriever.rank = rank
+    assistant.retriever.fuse = fuse
     try:
         for q in questions[:warmup]:
             with contextlib.suppress(QuestionError):
@@ -279,7 +282,7 @@ def warm_ask(assistant: Assistant, questions: Sequence[str], warmup: int = 3) ->
             for k, v in tm.items():
                 stages[k].append(v)
     finally:
-        del assistant.retriever.rank  # back to the class method
+        del assistant.retriever.fuse  # back to the class method
     return {
         "questions": len(totals),
         "p50_ms": ms(statistics.median(totals)),
