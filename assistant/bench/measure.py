@@ -306,11 +306,13 @@ def count_embedded(embedder: Embedder) -> Iterator[list[int]]:
         one, batch = cls._get_text_embedding, cls._get_text_embeddings
         cls._get_text_embedding = lambda self, t: (counted.append(1), one(self, t))[1]
         cls._get_text_embeddings = lambda self, ts: (counted.append(len(ts)), batch(self, ts))[1]
-    embedder.embed_documents = lambda ts: (counted.append(len(ts)), many(ts))[1]
+    if cls is None:  # otherwise the model's own methods see every text: count once
+        embedder.embed_documents = lambda ts: (counted.append(len(ts)), many(ts))[1]
     try:
         yield counted
     finally:
-        del embedder.embed_documents
+        if cls is None:
+            del embedder.embed_documents
         if cls is not None:
             cls._get_text_embedding, cls._get_text_embeddings = one, batch
 
