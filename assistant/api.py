@@ -91,7 +91,7 @@ class Assistant:
         index = ensure_index(corpus, settings.index, embedder, force=rebuild, progress=progress)
         _query_threads(settings.retrieval.query_threads)
         cards = corpus.cards if settings.index.use_cards else ()
-        model = RankerModel.load(corpus.ranker_file)
+        model = RankerModel.load(corpus.ranker_file_for(settings.index.encoder))
         retriever = Retriever(settings.retrieval, corpus.clauses, cards, index, embedder, model)
         return cls(settings, corpus, retriever)
 

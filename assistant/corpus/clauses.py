@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import CorpusError
 from ..models import Clause
-from ..settings import CorpusSettings
+from ..settings import CorpusSettings, IndexSettings
 from .cards import ClauseCard, load_cards
 from .parse import SEVEN_CS_NOTE, parse
 
@@ -83,6 +83,14 @@ class Corpus:
     @property
     def ranker_file(self) -> Path:
         return self.settings.path(".ranker.json")
+
+    def ranker_file_for(self, encoder: str) -> Path:
+        """The learned ranker for an encoder. Its features are similarities in that encoder's
+        space, so each encoder has its own: `<name>.ranker.json` for the default encoder,
+        `<name>.ranker-<encoder>.json` for another."""
+        if encoder == IndexSettings.model_fields["encoder"].default:
+            return self.ranker_file
+        return self.settings.path(f".ranker-{encoder}.json")
 
     @property
     def evals_dir(self) -> Path:

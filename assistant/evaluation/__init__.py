@@ -48,4 +48,5 @@ def train_ranker(assistant) -> Path:
     from .train import train
 
     corpus = assistant.corpus
-    return train(assistant.retriever, corpus.evals_dir, corpus.ranker_file)
+    ranker = corpus.ranker_file_for(assistant.settings.index.encoder)
+    return train(assistant.retriever, corpus.evals_dir, ranker)

@@ -72,7 +72,11 @@ def _assistant_for(
     s = config.settings(base, _slug(config.name))
     with contextlib.redirect_stdout(sys.stderr):
         index = ensure_index(corpus, s.index, embedder, progress=False)
-    model = RankerModel.load(corpus.ranker_file) if s.retrieval.fusion == "learned" else None
+    model = (
+        RankerModel.load(corpus.ranker_file_for(s.index.encoder))
+        if s.retrieval.fusion == "learned"
+        else None
+    )
     cards = corpus.cards if s.index.use_cards else ()
     retriever = Retriever(s.retrieval, corpus.clauses, cards, index, embedder, model)
     if model is None:
