@@ -42,7 +42,16 @@ class Ranker(Protocol):
 # ------------------------------------------------------------------------------ text helpers
 
 _WORD_RE = re.compile(r"(?<![\w’'-])([A-Za-z][A-Za-z-]*[A-Za-z])(?![\w’'-])")
-_SUFFIX_RE = re.compile(r"(ing|ion|ity|ness|ment|ly|ed|ive|able|ible|al|es|s)$")
+_SUFFIX_RE = re.compile(
+    r"(ing|ion|ity|ness|ment|ship|ance|ence|ism|ly|ed|ful|ous|ive|able|ible|al|ic|ize|es|s)$"
+)
+# Endings grouped by the part of speech they usually mark, so that a gap's distractors read as
+# the same kind of word: otherwise "thoughtful" gets "originator" beside it and a trainee can
+# rule options out by grammar alone.
+_WORD_CLASS = {
+    **dict.fromkeys(("ion", "ity", "ness", "ment", "ship", "ance", "ence", "ism"), "noun"),
+    **dict.fromkeys(("ful", "ous", "ive", "able", "ible", "al", "ic"), "adjective"),
+}
 _SKIP = STOPWORDS | {"members", "professionals", "clients", "client", "mentoring", "relationship"}
 
 
@@ -50,6 +59,7 @@ one_line = lambda text: " ".join(text.split())
 sentence = lambda t: one_line(t) if one_line(t)[-1:] in ".?!" else one_line(t) + "."
 _quote = lambda text: f"\u201c{text}\u201d"
 _suffix = lambda word: m.group(1) if (m := _SUFFIX_RE.search(word)) else ""
+_word_class = lambda word: _WORD_CLASS.get(_suffix(word), _suffix(word))
 _jaccard = lambda a, b: len(a & b) / len(a | b) if a | b else 0.0
 _lower_words = lambda text: [m.group(1).lower() for m in _WORD_RE.finditer(text)]
 
@@ -258,12 +268,18 @@ class QuizBuilder:
         return cands[:2]
 
     def _gap_distractors(self, c: Clause, word: str, rng: random.Random) -> list[tuple[str, str]]:
-        """Words of the same shape from other clauses, not found in this clause."""
+        """Words of the same kind and shape from other clauses, not found in this clause."""
         here = set(_lower_words(c.text))
         found = [(w, o.id) for o in self.principles for w, _ in _content_words(o.text)]
         pool = {w: cid for w, cid in reversed(found) if w not in here}  # first clause wins
         ranked = sorted(
-            pool, key=lambda w: (_suffix(w) != _suffix(word), abs(len(w) - len(word)), w)
+            pool,
+            key=lambda w: (
+                _word_class(w) != _word_class(word),
+                _suffix(w) != _suffix(word),
+                abs(len(w) - len(word)),
+                w,
+            ),
         )
         return [(w, pool[w]) for w in rng.sample(ranked[:10], N_OPTIONS - 1)]
 

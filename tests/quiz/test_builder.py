@@ -378,3 +378,21 @@ def test_trainer_draft_with_real_retriever(real_assistant):
     assert {o.clause_id for o in item.options} == {"1.C.2", "2.A.1", "3.B.2", "1.D.1"}
     assert CORPUS["1.C.2"].text in item.explanation
     assert parse_gift(to_gift(quiz))[0]["text"] == item.prompt
+
+
+def test_gap_distractors_are_the_same_kind_of_word():
+    """A blanked adjective gets adjectives, a blanked noun nouns: no option is ruled out by
+    grammar alone ("thoughtful ___" once came with "originator" and "disclosure")."""
+    kinds = {
+        "adjective": re.compile(r"(ful|ous|ive|able|ible|al|ic)$"),
+        "noun": re.compile(r"(ion|ity|ness|ment|ship|ance|ence|ism)$"),
+    }
+    spec = QuizSettings(n=40, types=parse_types("fill_gap"))
+    checked = 0
+    for item in QuizBuilder(CLAUSES).build(spec, seed=0).items:
+        answer = item.correct.label
+        for pattern in kinds.values():
+            if pattern.search(answer):
+                assert all(pattern.search(o.label) for o in item.options), item.options
+                checked += 1
+    assert checked >= 10
