@@ -106,6 +106,13 @@ def machine() -> dict[str, Any]:
     }
 
 
+def shown(path: Path | str) -> str:
+    """A path as written into results meant for the repository: relative to the project root
+    when inside it, so committed figures do not carry one machine's folders."""
+    path = Path(path).resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def load_questions(evals_dir: Path) -> tuple[list[str], str]:
     """All eval questions (dev + test), or the built-in list when the files are absent."""
     qs: list[str] = []
@@ -117,7 +124,7 @@ def load_questions(evals_dir: Path) -> tuple[list[str], str]:
             with contextlib.suppress(ValueError, KeyError, TypeError):
                 qs.append(json.loads(line)["question"])
     if qs:
-        return qs, f"{evals_dir}/dev+test.jsonl"
+        return qs, f"{shown(evals_dir)}/dev+test.jsonl"
     return list(BUILTIN_QUESTIONS), "built-in list"
 
 

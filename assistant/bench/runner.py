@@ -186,7 +186,7 @@ def _scaling(
                 row = {"clauses": n, "error": f"{type(exc).__name__}: {str(exc)[:200]}"}
             rows.append(row)
     built = [r for r in rows if "build_s" in r]
-    plot = str(scale.plot(built, out_dir / "scaling.png")) if built else None
+    plot = measure.shown(scale.plot(built, out_dir / "scaling.png")) if built else None
     return {"seed": scale.SEED, "queries": len(queries), "rows": rows, "plot": plot}
 
 
@@ -204,7 +204,7 @@ def _profiles(assistant: Assistant, questions, py, question, env, out_dir) -> di
     cold = out_dir / "profile-cold-ask.txt"
     argv = [sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(cold), *py[1:]]
     measure.check(measure.run_process([*argv, "ask", question], env), "cold ask profile")
-    return {"warm_ask": str(warm), "cold_ask": str(cold)}
+    return {"warm_ask": measure.shown(warm), "cold_ask": measure.shown(cold)}
 
 
 def targets(res: dict[str, Any]) -> list[dict[str, Any]]:
