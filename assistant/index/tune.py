@@ -146,6 +146,8 @@ def train(base: Path, pairs: list[tuple[str, str]], out: Path) -> float:
     import torch
     from sentence_transformers import SentenceTransformer
 
+    from .tune_top import contrastive_step, warmup_then_linear
+
     t0 = time.perf_counter()
     rng = random.Random(SEED)
     torch.manual_seed(SEED)
@@ -157,12 +159,8 @@ def train(base: Path, pairs: list[tuple[str, str]], out: Path) -> float:
     # the training time and did not help on dev.
     model[0].auto_model.embeddings.requires_grad_(False)
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=LEARNING_RATE)
-    steps, warm = max(1, len(batches)), max(1, int(WARMUP * len(batches)))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, 1.0 - s / steps)
-    )
+    sched = warmup_then_linear(opt, len(batches), WARMUP)
     norm = torch.nn.functional.normalize
-    xent = torch.nn.functional.cross_entropy
 
     prepare = getattr(model, "preprocess", None) or model.tokenize
 
@@ -181,13 +179,7 @@ def train(base: Path, pairs: list[tuple[str, str]], out: Path) -> float:
         for batch in batches:
             q = encode([line for line, _ in batch])
             d = encode([anchor for _, anchor in batch])
-            logits = SCALE * q @ d.T
-            labels = torch.arange(len(batch))
-            loss = (xent(logits, labels) + xent(logits.T, labels)) / 2
-            loss.backward()
-            opt.step()
-            sched.step()
-            opt.zero_grad()
+            contrastive_step(q, d, SCALE, opt, sched)
     model.eval()
     model.max_seq_length = long_tokens
     model.save(str(out))

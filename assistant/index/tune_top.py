@@ -82,28 +82,43 @@ def _encode(auto, states: dict, texts: Sequence[str]):
     return torch.nn.functional.normalize(pooled, dim=-1)
 
 
+def warmup_then_linear(opt, n_batches: int, warmup: float):
+    """Learning rate rising over the first `warmup` share of one epoch, then falling to zero."""
+    import torch
+
+    steps, warm = max(1, n_batches), max(1, int(warmup * n_batches))
+    return torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, 1.0 - s / steps)
+    )
+
+
+def contrastive_step(q, d, scale: float, opt, sched) -> None:
+    """One step of the symmetric in-batch loss: each card line against its clause text, the
+    other texts of the batch as negatives, in both directions (both fine-tuning recipes)."""
+    import torch
+
+    xent = torch.nn.functional.cross_entropy
+    logits = scale * q @ d.T
+    labels = torch.arange(len(q))
+    loss = (xent(logits, labels) + xent(logits.T, labels)) / 2
+    loss.backward()
+    opt.step()
+    sched.step()
+    opt.zero_grad()
+
+
 def _train_epoch(auto, states: dict, batches: list, scale: float, warmup: float, progress: bool):
     import torch
     from tqdm import tqdm
 
     params = [p for layer in auto.encoder.layer for p in layer.parameters()]
     opt = torch.optim.AdamW(params, lr=LEARNING_RATE)
-    steps, warm = max(1, len(batches)), max(1, int(warmup * len(batches)))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, 1.0 - s / steps)
-    )
-    xent = torch.nn.functional.cross_entropy
+    sched = warmup_then_linear(opt, len(batches), warmup)
     auto.train()
     for batch in tqdm(batches, desc="fine-tuning 2/3", disable=not progress, file=sys.stderr):
         q = _encode(auto, states, [line for line, _ in batch])
         d = _encode(auto, states, [anchor for _, anchor in batch])
-        logits = scale * q @ d.T
-        labels = torch.arange(len(batch))
-        loss = (xent(logits, labels) + xent(logits.T, labels)) / 2
-        loss.backward()
-        opt.step()
-        sched.step()
-        opt.zero_grad()
+        contrastive_step(q, d, scale, opt, sched)
 
 
 def train_top_layers(
