@@ -12,26 +12,23 @@ from .answer import (
     FollowUp,
     TemplateComposer,
     abstention,
-    asks_consequences,
     background,
     clarification,
+    direct_route,
     followup_context,
     followup_note,
     is_vague,
     lookup_answer,
+    may_refuse,
     not_english,
     select_citations,
 )
 from .corpus import (
     Corpus,
     clean_question,
-    definition_in_message,
     load_corpus,
-    looks_non_english,
     plain_text,
-    reference_in_message,
     resolve,
-    topic_in_message,
 )
 from .errors import UnknownClauseError
 from .models import Answer, Clause, Ranking
@@ -142,7 +139,7 @@ class Assistant:
         by_id = self.corpus.by_id
         ranked = [(by_id[c], s) for c, s in zip(ranking.clause_ids, ranking.scores, strict=True)]
         text = f"{context or ''} {q}"
-        if ranking.abstain and not asks_consequences(text):  # sanctions are the Code's own
+        if ranking.abstain and may_refuse(text) and not self._earlier_answered(context):
             return abstention(q, ranked, context, by_id), list(ranking.clause_ids)
         learned = self.settings.retrieval.fusion == "learned" and self.retriever.model is not None
         cited = select_citations(ranked, self.settings.answer, learned)
@@ -162,24 +159,21 @@ class Assistant:
         """Answers that need no ranking: a named clause, section or term, a topic question, a
         definition asked by its term, a question not in English."""
         by_id = self.corpus.by_id
-        try:
-            named = reference_in_message(q, self.clauses)
-        except UnknownClauseError as exc:
-            data = {"question": q, "kind": "unknown_id", "answer": str(exc)}
+        route = direct_route(q, self.clauses)
+        if route is None:
+            return None
+        if route.rule == "unknown_id":
+            data = {"question": q, "kind": "unknown_id", "answer": str(route.error)}
             return Answer.checked({**data, "abstained": True, "confidence": "low"}, by_id)
-        if named:
-            return lookup_answer(q, named, by_id)
-        if looks_non_english(q):
+        if route.rule == "not_english":
             return not_english(q, by_id)
-        section = topic_in_message(q, self.clauses)
-        if section:
-            first = section[0]
-            text = f"Section {first.display_section()} covers this theme, in order:"
-            return lookup_answer(q, section, by_id, text)
-        term = definition_in_message(q, self.clauses)
-        if term is not None:
-            return lookup_answer(q, [term], by_id, f"The Code defines {term.title}:")
-        return None
+        if route.rule == "topic":
+            text = f"Section {route.clauses[0].display_section()} covers this theme, in order:"
+            return lookup_answer(q, route.clauses, by_id, text)
+        if route.rule == "definition":
+            term = route.clauses[0]
+            return lookup_answer(q, route.clauses, by_id, f"The Code defines {term.title}:")
+        return lookup_answer(q, route.clauses, by_id)
 
     def _ranking(self, query: str) -> tuple[Ranking, dict[str, str]]:
         """The ranking of a query and, for its leading clauses, the closest card situation."""
@@ -188,6 +182,13 @@ class Assistant:
             ranking = self.retriever.fuse(features)
             lead = ranking.clause_ids[: self.settings.answer.top_k]
             return ranking, self.retriever.examples(features.vector, lead)
+
+    def _earlier_answered(self, context: str | None) -> bool:
+        """A follow-up continues a conversation: when the earlier question alone would be
+        answered, the follow-up is answered too (with the hedge) rather than refused."""
+        if context is None:
+            return False
+        return not may_refuse(context) or not self._ranking(plain_text(context))[0].abstain
 
     def _followup(self, context: str, cited: Sequence[tuple[Clause, float]]) -> FollowUp:
         """What the follow-up changed: the clauses against those of the earlier question."""

@@ -17,11 +17,13 @@ from .compose import (
 )
 from .context import FollowUp, asks_consequences, background, followup_note, is_vague
 from .followup import followup_context
+from .routing import DirectRoute, direct_route, may_refuse, refusable
 
 __all__ = [
     "ABSTAIN_TEXT",
     "NON_ENGLISH_TEXT",
     "Composer",
+    "DirectRoute",
     "Evidence",
     "FollowUp",
     "TemplateComposer",
@@ -30,10 +32,13 @@ __all__ = [
     "background",
     "citation",
     "clarification",
+    "direct_route",
     "followup_context",
     "followup_note",
     "is_vague",
     "lookup_answer",
+    "may_refuse",
     "not_english",
+    "refusable",
     "select_citations",
 ]

@@ -236,3 +236,20 @@ def involves_sponsor(message: str) -> bool:
 def asks_consequences(message: str) -> bool:
     """True when the user asks what could happen to them: sanctions, penalties, losing status."""
     return _CONSEQUENCES_RE.search(message) is not None
+
+
+# The headings of the Code's principles (parts 1-3) that only ever mean that principle; "Contract",
+# "Trust", "Respect" and "Feedback" are left out, being everyday words of off-scope questions too.
+_PRINCIPLE_RE = re.compile(
+    r"\b(?:confidential(?:ity)?|conflicts? of interests?|professional relationships?|"
+    r"professional integrity|effective communication|subject matter expertise|"
+    r"cultural competence|empathy|accountability|self-awareness|"
+    r"continuous professional development)\b",
+    re.IGNORECASE,
+)
+
+
+def names_a_principle(message: str) -> bool:
+    """True when the message names one of the Code's principles by its heading ("is this a
+    conflict of interest?"): whatever else it says, it is about something the Code covers."""
+    return _PRINCIPLE_RE.search(message) is not None

@@ -69,7 +69,10 @@ class RankerModel:
     Below `abstain_threshold` the assistant says the Code does not address the question; between
     it and `hedge_threshold` it answers, with low confidence and a hedge that the Code may not
     address it directly. Refusing is the worse error for a mentor, so the refusal threshold is
-    set for a much smaller false-abstention budget than the hedge."""
+    set for a much smaller false-abstention budget than the hedge, and a question is only refused
+    when the scope classifier (card situations against the project's off-scope examples: fees,
+    tax, IT, other bodies, small talk...) also puts it below `scope_veto`: a low score alone,
+    from unusual or emotional wording, gets the hedge instead."""
 
     ranker: LinearModel | None
     abstainer: LinearModel | None
@@ -79,6 +82,7 @@ class RankerModel:
     trained_on: str = "dev"
     dense_threshold: float = 0.3
     hedge_threshold: float = 0.0
+    scope_veto: float = 0.5
 
     @classmethod
     def load(cls, path: Path) -> RankerModel | None:
@@ -94,6 +98,7 @@ class RankerModel:
             trained_on=d.get("trained_on", "dev"),
             dense_threshold=d.get("dense_threshold", 0.3),
             hedge_threshold=d.get("hedge_threshold", 0.0),
+            scope_veto=d.get("scope_veto", 0.5),
         )
 
     def dump(self, path: Path) -> None:

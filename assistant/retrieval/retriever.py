@@ -20,9 +20,10 @@ from ..models import Clause, Confidence, Ranking, StageTimings
 from ..settings import Fusion, RetrievalSettings
 from .bm25 import BM25Index
 from .features import Features, dense_view, lexical, pair_matrix, query_row
-from .ranker import PAIR_FEATURES, RankerModel
+from .ranker import PAIR_FEATURES, QUERY_FEATURES, RankerModel
 
 _COL = {f: i for i, f in enumerate(PAIR_FEATURES)}
+_QCOL = {f: i for i, f in enumerate(QUERY_FEATURES)}
 
 
 class Retriever:
@@ -166,8 +167,8 @@ class Retriever:
             clause_ids=tuple(self.clauses[i].id for i in order),
             scores=scores,
             in_scope=in_scope,
-            abstain=self.abstains(in_scope),
-            hedged=self.hedges(in_scope),
+            abstain=self.abstains(in_scope, self._scope_proba(qf)),
+            hedged=self.hedges(in_scope, self._scope_proba(qf)),
             confidence=self.confidence(in_scope, scores[0] if scores else 0.0),
             timings=StageTimings(**f.timings, fuse=time.perf_counter() - t0),
         )
@@ -175,15 +176,22 @@ class Retriever:
     def rank(self, query: str, fusion: Fusion | None = None) -> Ranking:
         return self.fuse(self.features(query), fusion)
 
-    def abstains(self, in_scope: float) -> bool:
-        thr = self.model.abstain_threshold if self.model else 0.5
-        return in_scope < thr
+    def _scope_proba(self, qf: np.ndarray) -> float | None:
+        """The scope classifier's probability that the query is in scope, when there is one."""
+        return float(qf[_QCOL["p_scope"]]) if self.scope_classifier is not None else None
 
-    def hedges(self, in_scope: float) -> bool:
+    def abstains(self, in_scope: float, p_scope: float | None = None) -> bool:
+        """Refuse: under the refusal threshold and, when a scope classifier is available, closer
+        to the off-scope examples than to the card situations."""
+        thr = self.model.abstain_threshold if self.model else 0.5
+        veto = self.model.scope_veto if self.model else 0.5
+        return in_scope < thr and (p_scope is None or p_scope < veto)
+
+    def hedges(self, in_scope: float, p_scope: float | None = None) -> bool:
         """In scope, but not clearly: answer with a hedge rather than refuse."""
         return (
             self.model is not None
-            and not self.abstains(in_scope)
+            and not self.abstains(in_scope, p_scope)
             and (in_scope < self.model.hedge_threshold)
         )
 

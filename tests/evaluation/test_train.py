@@ -5,7 +5,14 @@ import json
 import numpy as np
 import pytest
 
-from assistant.evaluation.train import MAX_FALSE_ABSTENTION, threshold_at_budget, train
+from assistant.corpus import load_clauses
+from assistant.evaluation import EvalCase
+from assistant.evaluation.train import (
+    MAX_FALSE_ABSTENTION,
+    reaches_abstainer,
+    threshold_at_budget,
+    train,
+)
 from assistant.index import ensure_index
 from assistant.retrieval import PAIR_FEATURES, QUERY_FEATURES, RankerModel, Retriever
 from tests.conftest import DATA
@@ -29,6 +36,24 @@ def test_threshold_on_few_scores_sits_just_under_the_lowest():
 
 def test_threshold_without_scores_is_the_default():
     assert threshold_at_budget([], 0.3) == 0.3
+
+
+def test_only_questions_the_abstainer_can_refuse_calibrate_it():
+    """Topic questions, named clauses and questions about sanctions are answered by rules, so
+    they must not pull the refusal threshold down."""
+
+    def case(q, kind="dilemma"):
+        gold = [] if kind == "out_of_scope" else ["1.C.2"]
+        return EvalCase(id="x", question=q, gold=gold, kind=kind, persona="mentor")
+
+    cases = [
+        case("My client gave me an expensive watch as a thank-you"),
+        case("which clauses cover trust?", "lookup"),
+        case("what does 1.C.2 say?", "lookup"),
+        case("what happens if I break the code?"),
+        case("What's the best pizza topping?", "out_of_scope"),
+    ]
+    assert reaches_abstainer(cases, load_clauses()).tolist() == [True, False, False, False, True]
 
 
 # ------------------------------------------------------------------ train
@@ -55,7 +80,8 @@ def test_train_writes_a_loadable_model_that_the_retriever_uses(
     assert model is not None and model.ranker is not None and model.abstainer is not None
     assert model.ranker.features == PAIR_FEATURES and len(model.ranker.coef) == len(PAIR_FEATURES)
     assert model.abstainer.features == QUERY_FEATURES
-    assert 0.0 <= model.abstain_threshold <= 1.0
+    assert 0.0 <= model.abstain_threshold <= model.hedge_threshold <= 1.0
+    assert model.scope_veto == 0.5
     assert retriever.model == model  # in use at once
 
     features = retriever.features("My protege gave me an expensive watch")

@@ -135,6 +135,17 @@ def test_confidence_levels_directly(retriever):
     assert retriever.abstains(0.49) and not retriever.abstains(0.5)
 
 
+def test_a_low_score_is_refused_only_when_the_scope_classifier_agrees(retriever):
+    """Unusual or emotional wording can score low; it is refused only if the question also looks
+    like the off-scope examples. Otherwise it is answered with the hedge."""
+    retriever.model = model(abstain=0.4)
+    retriever.model.hedge_threshold = 0.8
+    assert retriever.abstains(0.3, p_scope=0.2) and not retriever.hedges(0.3, p_scope=0.2)
+    assert not retriever.abstains(0.3, p_scope=0.7) and retriever.hedges(0.3, p_scope=0.7)
+    assert not retriever.abstains(0.5, p_scope=0.2) and retriever.hedges(0.5, p_scope=0.2)
+    assert retriever.abstains(0.3)  # no scope classifier: the threshold alone decides
+
+
 def test_constructing_a_retriever_fits_and_writes_nothing(
     mini_settings, mini_corpus, fake_embed, monkeypatch
 ):
