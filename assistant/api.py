@@ -20,6 +20,7 @@ from .answer import (
     is_vague,
     lookup_answer,
     may_refuse,
+    names_its_principle,
     not_english,
     select_citations,
 )
@@ -147,7 +148,8 @@ class Assistant:
             question=q,
             cited=cited,
             confidence=ranking.confidence,
-            not_direct=ranking.hedged or ranking.abstain,
+            not_direct=(ranking.hedged or ranking.abstain)
+            and not (cited and names_its_principle(text, cited[0][0])),
             context_question=context,
             examples={c.id: examples[c.id] for c, _ in cited if c.id in examples},
             background=background(text, cited, self.clauses),

@@ -17,7 +17,7 @@ from .compose import (
 )
 from .context import FollowUp, asks_consequences, background, followup_note, is_vague
 from .followup import followup_context
-from .routing import DirectRoute, direct_route, may_refuse, refusable
+from .routing import DirectRoute, direct_route, may_refuse, names_its_principle, refusable
 
 __all__ = [
     "ABSTAIN_TEXT",
@@ -38,6 +38,7 @@ __all__ = [
     "is_vague",
     "lookup_answer",
     "may_refuse",
+    "names_its_principle",
     "not_english",
     "refusable",
     "select_citations",

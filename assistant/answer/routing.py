@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..corpus import (
+    STOPWORDS,
     definition_in_message,
     looks_non_english,
     reference_in_message,
+    stem,
     topic_in_message,
+    words,
 )
 from ..errors import UnknownClauseError
 from ..models import Clause
@@ -63,3 +66,13 @@ def refusable(question: str, clauses: Sequence[Clause]) -> bool:
     return (
         direct_route(question, clauses) is None and not is_vague(question) and may_refuse(question)
     )
+
+
+def names_its_principle(text: str, clause: Clause) -> bool:
+    """Whether the message names the principle this clause belongs to by its heading ("is this a
+    conflict of interest?" and a clause of Conflict of Interest): the Code addresses the question
+    directly, whatever its score."""
+    if not names_a_principle(text):
+        return False
+    heading = {stem(w) for w in words(clause.section_title) if w not in STOPWORDS}
+    return bool(heading) and heading <= {stem(w) for w in words(text)}

@@ -2,10 +2,11 @@
 
 import pytest
 
-from assistant.answer import direct_route, may_refuse, refusable
+from assistant.answer import direct_route, may_refuse, names_its_principle, refusable
 from assistant.corpus import load_clauses
 
 CLAUSES = load_clauses()
+BY_ID = {c.id: c for c in CLAUSES}
 
 
 @pytest.mark.parametrize(
@@ -62,3 +63,20 @@ def test_vague_and_consequence_questions_are_never_refused(message):
 )
 def test_naming_a_principle_of_the_code_is_never_refused(message, refuse):
     assert may_refuse(message) is refuse
+
+
+@pytest.mark.parametrize(
+    ("message", "clause_id", "named"),
+    [
+        (
+            "my client offered me shares instead of my fee: is this a conflict of interest?",
+            "1.C.2",
+            True,
+        ),
+        ("Are these conflicts of interest?", "1.C.1", True),
+        ("is this a conflict of interest?", "1.B.1", False),  # another principle's clause
+        ("my client offered me shares instead of my fee", "1.C.2", False),  # not named
+    ],
+)
+def test_a_clause_of_the_principle_the_message_names(message, clause_id, named):
+    assert names_its_principle(message, BY_ID[clause_id]) is named

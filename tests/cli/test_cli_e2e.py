@@ -155,6 +155,7 @@ def test_the_guides_own_dilemma_is_answered_with_its_clauses(real_assistant):
     )
     assert not a.abstained
     assert {"1.C.1", "1.C.2"} & {c.clause_id for c in a.citations[:2]}
+    assert "may not address" not in a.answer  # it names the principle its first clause is in
 
 
 def test_prompt_injection_cannot_invent_citations(real_assistant):
