@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from .answer import (
     Composer,
     Evidence,
-    FollowUp,
     TemplateComposer,
     abstention,
     background,
@@ -140,7 +139,8 @@ class Assistant:
         by_id = self.corpus.by_id
         ranked = [(by_id[c], s) for c, s in zip(ranking.clause_ids, ranking.scores, strict=True)]
         text = f"{context or ''} {q}"
-        if ranking.abstain and may_refuse(text) and not self._earlier_answered(context):
+        before = self.rank(plain_text(context)) if context else None  # the earlier question alone
+        if ranking.abstain and may_refuse(text) and not _answered_alone(context, before):
             return abstention(q, ranked, context, by_id), list(ranking.clause_ids)
         learned = self.settings.retrieval.fusion == "learned" and self.retriever.model is not None
         cited = select_citations(ranked, self.settings.answer, learned)
@@ -153,7 +153,7 @@ class Assistant:
             context_question=context,
             examples={c.id: examples[c.id] for c, _ in cited if c.id in examples},
             background=background(text, cited, self.clauses),
-            followup=self._followup(context, cited) if context else None,
+            followup=followup_note(before, [c.id for c, _ in cited]) if before else None,
         )
         return self.composer.compose(evidence, by_id), list(ranking.clause_ids)
 
@@ -185,18 +185,6 @@ class Assistant:
             lead = ranking.clause_ids[: self.settings.answer.top_k]
             return ranking, self.retriever.examples(features.vector, lead)
 
-    def _earlier_answered(self, context: str | None) -> bool:
-        """A follow-up continues a conversation: when the earlier question alone would be
-        answered, the follow-up is answered too (with the hedge) rather than refused."""
-        if context is None:
-            return False
-        return not may_refuse(context) or not self._ranking(plain_text(context))[0].abstain
-
-    def _followup(self, context: str, cited: Sequence[tuple[Clause, float]]) -> FollowUp:
-        """What the follow-up changed: the clauses against those of the earlier question."""
-        before, _ = self._ranking(plain_text(context))
-        return followup_note(before, [c.id for c, _ in cited])
-
     def rank(self, query: str) -> Ranking:
         """Every clause for a query, best first, with the scope decision and confidence."""
         with self._lock:
@@ -208,3 +196,9 @@ class Assistant:
         ranking = self.rank(q)
         pairs = zip(ranking.clause_ids[:k], ranking.scores[:k], strict=False)
         return [(self.corpus.by_id[cid], s) for cid, s in pairs]
+
+
+def _answered_alone(context: str | None, before: Ranking | None) -> bool:
+    """A follow-up continues a conversation: when the earlier question alone is answered, the
+    follow-up is answered too (with the hedge) rather than refused."""
+    return before is not None and (not may_refuse(context or "") or not before.abstain)

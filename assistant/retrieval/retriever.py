@@ -162,13 +162,14 @@ class Retriever:
         qf = f.query.copy()
         qf[0], qf[1] = top, top - second
         in_scope = self._in_scope(qf, fusion)
+        p_scope = self._scope_proba(qf)
         scores = tuple(float(s[i]) for i in order)
         return Ranking(
             clause_ids=tuple(self.clauses[i].id for i in order),
             scores=scores,
             in_scope=in_scope,
-            abstain=self.abstains(in_scope, self._scope_proba(qf)),
-            hedged=self.hedges(in_scope, self._scope_proba(qf)),
+            abstain=self.abstains(in_scope, p_scope),
+            hedged=self.hedges(in_scope, p_scope),
             confidence=self.confidence(in_scope, scores[0] if scores else 0.0),
             timings=StageTimings(**f.timings, fuse=time.perf_counter() - t0),
         )
