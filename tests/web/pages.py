@@ -77,6 +77,11 @@ def ask(page, text: str, n: int):
     box.press("Enter")
     t = turn(page, n)
     settled(page, t.locator(".imc-bot:not(.imc-pending)"))
+    # Gradio dims the chat (opacity .2) until the event ends, which on a busy machine can be a
+    # moment after the answer is drawn: wait for that too, so what a test inspects is final.
+    page.wait_for_function(
+        "() => !document.querySelector('#imc-chat.pending, #imc-chat .pending')", timeout=CEILING
+    )
     return t
 
 
